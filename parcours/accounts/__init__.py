@@ -1,0 +1,1 @@
+"""Accounts: users keyed by e-mail, institutions, programmes, cohorts and role memberships."""

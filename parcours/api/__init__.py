@@ -1,0 +1,1 @@
+"""django-ninja API: one router per domain, mounted at /api/."""

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from parcours.demo import accounts
+
+#: Demo steps, in order. Each domain adds its own module with a ``build(stdout)`` function.
+STEPS = [accounts]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo institutions, accounts and content. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="wipe the database and recreate the demo")
+        parser.add_argument("--force", action="store_true", help="allow running with DEBUG off")
+
+    def handle(self, *args, reset: bool, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off (this looks like production). Use --force if you mean it."
+            )
+        if reset:
+            from django.core.management import call_command
+
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("Database wiped.")
+        with transaction.atomic():
+            for step in STEPS:
+                step.build(self.stdout)
+        self.print_accounts()
+
+    def print_accounts(self) -> None:
+        password = settings.PARCOURS["DEMO_PASSWORD"]
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Accounts (password for all: {password}):"))
+        width = max(len(a.email) for a in accounts.ACCOUNTS)
+        for account in accounts.ACCOUNTS:
+            self.stdout.write(f"  {account.email.ljust(width)}  {account.description}")

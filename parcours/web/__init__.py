@@ -1,0 +1,1 @@
+"""HTML layer: views, forms and urls, one folder per feature. No business logic lives here."""

@@ -1,0 +1,15 @@
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from parcours.web.forms import BaseForm
+
+
+class LoginForm(BaseForm, AuthenticationForm):
+    pass
+
+
+class ResetRequestForm(BaseForm, PasswordResetForm):
+    pass
+
+
+class ResetSetPasswordForm(BaseForm, SetPasswordForm):
+    pass

@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parcours.web.core.urls")),
+    path("accounts/", include("parcours.web.accounts.urls")),
+    path("institutions/", include("parcours.web.institutions.urls")),
+]

@@ -1,0 +1,52 @@
+import os
+import shutil
+
+import pytest
+
+from parcours.accounts.enums import Role
+
+from .factories import InstitutionFactory, user_with_role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright + live_server ORM
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium).")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _media_and_var(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
+def institution(db):
+    return InstitutionFactory(slug="mines-test", name="École des mines (test)")
+
+
+@pytest.fixture
+def other_institution(db):
+    return InstitutionFactory(slug="autre-test", name="Autre école (test)")
+
+
+@pytest.fixture
+def make_user(institution):
+    def make(role: str = Role.STUDENT, inst=None, **fields):
+        return user_with_role(role, inst or institution, **fields)
+
+    return make

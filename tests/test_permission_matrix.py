@@ -1,0 +1,100 @@
+"""Every URL name × every role (anonymous included) answers the expected status.
+
+When a feature adds a URL, it adds a row here; ``test_every_url_is_in_the_matrix`` fails otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parcours.accounts.enums import Role
+
+ANON = "anonymous"
+ALL_ROLES = [ANON, *[r.value for r in Role]]
+SCHOOL_STAFF = {
+    Role.PEDAGOGICAL_ENGINEER,
+    Role.DIRECTOR_OF_STUDIES,
+    Role.TEACHER,
+    Role.HR,
+    Role.ADMINISTRATOR,
+}
+
+
+@dataclass
+class Row:
+    url_name: str
+    expected: dict[str, int]  # role -> status; roles not listed use ``default``
+    default: int = 200
+    kwargs: Any = field(default_factory=dict)  # dict, or callable(context) -> dict
+    method: str = "get"
+
+    def status_for(self, role: str) -> int:
+        return self.expected.get(role, self.default)
+
+
+def staff_only(ok: int = 200) -> dict[str, int]:
+    return {ANON: 302, **{r.value: (ok if r in SCHOOL_STAFF else 403) for r in Role}}
+
+
+def logged_in(ok: int = 200) -> dict[str, int]:
+    return {ANON: 302, **{r.value: ok for r in Role}}
+
+
+MATRIX: list[Row] = [
+    Row("home", {}),
+    Row("healthz", {}),
+    Row("dashboard", logged_in()),
+    Row("switch_language", {}, default=405),
+    Row("login", {**{r.value: 302 for r in Role}, ANON: 200}),
+    Row("logout", {ANON: 302}, default=405),
+    Row("password_reset", {}),
+    Row("password_reset_done", {}),
+    Row("password_reset_confirm", {}, kwargs={"uidb64": "MQ", "token": "bad-token"}),
+    Row("password_reset_complete", {}),
+    Row("institution_list", staff_only(302)),
+    Row("institution_detail", staff_only(), kwargs=lambda ctx: {"slug": ctx["institution"].slug}),
+]
+
+#: URL names checked elsewhere (admin site, API operations) or not meant to be browsed.
+EXCLUDED_NAMESPACES = {"admin", "api-1.0.0"}
+
+
+def all_url_names(resolver=None, namespace: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names = set()
+    for item in resolver.url_patterns:
+        if isinstance(item, URLResolver):
+            if item.namespace in EXCLUDED_NAMESPACES:
+                continue
+            names |= all_url_names(item, f"{namespace}{item.namespace}:" if item.namespace else namespace)
+        elif isinstance(item, URLPattern) and item.name:
+            names.add(namespace + item.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    missing = all_url_names() - {row.url_name for row in MATRIX}
+    assert not missing, f"Add these URL names to the permission matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def matrix_context(institution):
+    return {"institution": institution}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_permission_matrix(client, make_user, matrix_context, role):
+    if role != ANON:
+        client.force_login(make_user(role))
+    failures = []
+    for row in MATRIX:
+        kwargs = row.kwargs(matrix_context) if callable(row.kwargs) else row.kwargs
+        response = getattr(client, row.method)(reverse(row.url_name, kwargs=kwargs))
+        if response.status_code != row.status_for(role):
+            failures.append(f"{row.url_name}: expected {row.status_for(role)}, got {response.status_code}")
+    assert not failures, f"role {role}: " + "; ".join(failures)

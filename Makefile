@@ -25,7 +25,7 @@ install: $(STAMP)
 	@mkdir -p var
 
 messages: $(STAMP)
-	@$(PY) manage.py compilemessages --ignore=.venv -v0
+	@DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
 
 demo: install messages
 	DEBUG=true $(PY) manage.py migrate --no-input -v0
@@ -47,7 +47,7 @@ quality: install messages
 	  ALLOWED_HOSTS=parcours.example.org SECURE_SSL_REDIRECT=true SECURE_HSTS_PRELOAD=true \
 	  DATABASE_URL=sqlite:///var/quality.sqlite3 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	$(PY) scripts/check_translations.py
+	DEBUG=true $(PY) scripts/check_translations.py
 
 bench: install
 	$(PY) bench/run.py

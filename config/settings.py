@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "parcours.accounts",
+    "parcours.frameworks",
+    "parcours.reserve",
     "parcours.audit",
     "parcours.web",
     "parcours.api",

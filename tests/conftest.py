@@ -50,3 +50,9 @@ def make_user(institution):
         return user_with_role(role, inst or institution, **fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is the production hasher (checked in tests/web/test_core.py); tests use a fast one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

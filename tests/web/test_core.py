@@ -124,8 +124,10 @@ def test_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_passwords_are_hashed_with_argon2(settings):
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+def test_passwords_are_hashed_with_argon2():
+    from config import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,1 @@
+"""Reserve catalogue (forces, activity types) and recognition rules (crosswalks) decided by the school."""

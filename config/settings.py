@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "parcours.accounts",
     "parcours.frameworks",
     "parcours.reserve",
+    "parcours.portfolio",
+    "parcours.recognition",
+    "parcours.notifications",
+    "parcours.documents",
     "parcours.audit",
     "parcours.web",
     "parcours.api",
@@ -251,11 +255,20 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Product settings, all in one namespace.
 PARCOURS = {
     "PRODUCT_NAME": "Parcours Réserviste",
     "DEMO_PASSWORD": "parcours-demo",
+    # Largest evidence file accepted (bytes).
+    "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024),
+    # Months a holder has to appeal a recognition decision (Code de l'éducation: 2 months by default).
+    "APPEAL_MONTHS": env.int("APPEAL_MONTHS", default=2),
 }

@@ -4,6 +4,16 @@ import shutil
 import pytest
 
 from parcours.accounts.enums import Role
+from parcours.accounts.models import Membership
+from tests.recognition.factories import (
+    ActivityTypeFactory,
+    CompetencyFactory,
+    FrameworkFactory,
+    PeriodFactory,
+    ProfileFactory,
+    approved_rule,
+    levels_for,
+)
 
 from .factories import InstitutionFactory, user_with_role
 
@@ -56,3 +66,34 @@ def make_user(institution):
 def _fast_password_hashing(settings):
     """Argon2 is the production hasher (checked in tests/web/test_core.py); tests use a fast one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(institution, make_user):
+    """A school with a framework, a 4-level scale, an approved PMI rule, a reservist student and the deciders."""
+    framework = FrameworkFactory(institution=institution)
+    levels = levels_for(framework)
+    competencies = [CompetencyFactory(framework=framework) for _ in range(3)]
+    pmi = ActivityTypeFactory()
+    rule = approved_rule(institution, framework, pmi, competencies[:2], levels[1], ects="3")
+    student = make_user(Role.STUDENT, first_name="Camille", last_name="Laurent")
+    profile = ProfileFactory(
+        user=student, institution=institution, unit="1er RI, 3e compagnie", rank="Caporal"
+    )
+    period = PeriodFactory(profile=profile, activity_type=pmi)
+    engineer = make_user(Role.PEDAGOGICAL_ENGINEER)
+    director = make_user(Role.DIRECTOR_OF_STUDIES, first_name="Marc", last_name="Lefèvre")
+    Membership.objects.create(user=director, institution=institution, role=Role.PEDAGOGICAL_ENGINEER)
+    return {
+        "institution": institution,
+        "framework": framework,
+        "levels": levels,
+        "competencies": competencies,
+        "pmi": pmi,
+        "rule": rule,
+        "student": student,
+        "profile": profile,
+        "period": period,
+        "engineer": engineer,
+        "director": director,
+    }

@@ -40,6 +40,20 @@ ENTRIES: list[NavEntry] = [
         ),
         url_prefix="/institutions/",
     ),
+    NavEntry(_("My portfolio"), "portfolio_home", roles=(Role.STUDENT, Role.STAFF), url_prefix="/portfolio/"),
+    NavEntry(_("My requests"), "recognition_my_requests", roles=(Role.STUDENT, Role.STAFF)),
+    NavEntry(
+        _("Review queue"),
+        "recognition_queue",
+        roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
+        url_prefix="/recognition/queue/",
+    ),
+    NavEntry(
+        _("Jury sessions"),
+        "recognition_sessions",
+        roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
+        url_prefix="/recognition/sessions/",
+    ),
     NavEntry(_("API"), "api-1.0.0:openapi-view", url_prefix="/api/"),
 ]
 

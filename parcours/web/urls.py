@@ -4,4 +4,7 @@ urlpatterns = [
     path("", include("parcours.web.core.urls")),
     path("accounts/", include("parcours.web.accounts.urls")),
     path("institutions/", include("parcours.web.institutions.urls")),
+    path("portfolio/", include("parcours.web.portfolio.urls")),
+    path("recognition/", include("parcours.web.recognition.urls")),
+    path("", include("parcours.web.documents.urls")),
 ]

@@ -1,0 +1,1 @@
+"""In-app notifications and e-mails in the recipient's language, sent after commit."""

@@ -1,0 +1,1 @@
+"""Reservist portfolio: profile, declared reserve periods, evidence files, claimed competencies."""

@@ -1,0 +1,1 @@
+"""Recognition requests, their workflow, jury sessions and decisions (ECTS, competencies, exemptions)."""

@@ -34,3 +34,17 @@ class AssociationType(models.TextChoices):
     EXEMPLAR = "exemplar", "exemplar"
     HAS_SKILL_LEVEL = "hasSkillLevel", "hasSkillLevel"
     IS_TRANSLATION_OF = "isTranslationOf", "isTranslationOf"
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    CASE = "case", "CASE (JSON)"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Ready to apply")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AssociationType, FrameworkKind, FrameworkStatus, ItemType
+from .enums import AssociationType, FrameworkKind, FrameworkStatus, ImportFormat, ImportStatus, ItemType
 
 
 class Framework(models.Model):
@@ -94,7 +95,10 @@ class Competency(models.Model):
                 fields=["framework", "code"], condition=~Q(code=""), name="competency_code_unique"
             ),
         ]
-        indexes = [models.Index(fields=["framework", "parent", "position"], name="competency_tree_idx")]
+        indexes = [
+            models.Index(fields=["framework", "parent", "position"], name="competency_tree_idx"),
+            models.Index(fields=["uri"], name="competency_uri_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.statement_fr}".strip() if self.code else self.statement_fr
@@ -172,3 +176,42 @@ class TeachingUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_fr}"
+
+
+class FrameworkImport(models.Model):
+    """An import started from the web interface: the uploaded file, its preview, then its application.
+
+    Personal data: who started it (``created_by``). Visible to the pedagogical engineers, directors of
+    studies and administrators of the institution. The uploaded file is deleted once the import is applied
+    or has failed; the row (summary, author, dates) is kept as long as the framework.
+    """
+
+    institution = models.ForeignKey("accounts.Institution", on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, null=True, blank=True, related_name="imports",
+        help_text="framework updated by the import; empty when the import creates a new one",
+    )
+    file = models.FileField(_("file"), upload_to="framework-imports/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices)
+    title = models.CharField(_("title of a new framework"), max_length=300, blank=True)
+    academic_year = models.PositiveSmallIntegerField(_("academic year"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    phase = models.CharField(max_length=40, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("framework import")
+        verbose_name_plural = _("framework imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

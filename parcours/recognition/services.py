@@ -209,12 +209,11 @@ def request_transition(
                 _("Choose the jury session that will examine the request."), field="session"
             )
         extra["session"] = session
-    if name == "appeal":
-        if request.appeal_deadline and timezone.localdate() > request.appeal_deadline:
-            raise RecognitionError(
-                _("The appeal period ended on %(date)s.")
-                % {"date": request.appeal_deadline.strftime("%d/%m/%Y")}
-            )
+    if name == "appeal" and request.appeal_deadline and timezone.localdate() > request.appeal_deadline:
+        raise RecognitionError(
+            _("The appeal period ended on %(date)s.")
+            % {"date": request.appeal_deadline.strftime("%d/%m/%Y")}
+        )
     with transaction.atomic():
         _move(
             request=request,

@@ -141,3 +141,58 @@ class RuleCompetency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency} → {self.level}"
+
+
+class RuleTransition(models.Model):
+    """One step of a rule's workflow (drafted → approved → retired): who, when, from, to, why.
+
+    Personal data: the person who made the transition. Visible to the school staff who see the rule. Kept as
+    long as the rule (it is part of the accountability of academic decisions).
+    """
+
+    rule = models.ForeignKey(RecognitionRule, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=16, choices=RuleStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=RuleStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    snapshot = models.JSONField(_("content of the rule at that moment"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rule transition")
+        verbose_name_plural = _("rule transitions")
+        ordering = ["rule", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.from_status or '∅'} → {self.to_status}"
+
+
+class PublicationDeadline(models.Model):
+    """The legal delay to publish the year's validation rules (Code de l'éducation D611-7), as dated data.
+
+    The delay counts from the start of the academic year. Loaded from ``reserve/data/publication_deadlines.csv``
+    and editable by the legal office in the administration site. No personal data.
+    """
+
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    months_after_start = models.PositiveSmallIntegerField(_("months after the start of the academic year"))
+    warning_days = models.PositiveSmallIntegerField(_("warn this many days before"), default=21)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("publication deadline")
+        verbose_name_plural = _("publication deadlines")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["valid_from"], name="publication_deadline_from_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="publication_deadline_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.months_after_start} months ({self.valid_from})"

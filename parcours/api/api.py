@@ -5,7 +5,10 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
-from . import accounts
+from parcours.portfolio.services import PortfolioError
+from parcours.recognition.services import ConcurrentChange, RecognitionError
+
+from . import accounts, portfolio, recognition
 
 
 class UserSessionAuth(SessionAuth):
@@ -20,6 +23,20 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
 )
 api.add_router("/accounts", accounts.router)
+api.add_router("/portfolio", portfolio.router)
+api.add_router("/recognition", recognition.router)
+
+
+@api.exception_handler(ConcurrentChange)
+def concurrent_change(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PortfolioError)
+@api.exception_handler(RecognitionError)
+def refused(request, exc):
+    field = getattr(exc, "field", None)
+    return api.create_response(request, {"detail": f"{field}: {exc}" if field else str(exc)}, status=400)
 
 
 def public_urls() -> list:

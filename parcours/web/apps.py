@@ -6,3 +6,14 @@ class WebConfig(AppConfig):
     name = "parcours.web"
     label = "web"
     verbose_name = _("Web interface")
+
+    def ready(self) -> None:
+        # Feature modules register their dashboard widgets on import.
+        from importlib import import_module
+
+        for module in WIDGET_MODULES:
+            import_module(module)
+
+
+#: Modules that register dashboard widgets (parcours.web.core.dashboards.register).
+WIDGET_MODULES = ["parcours.web.recognition.dashboard"]

@@ -5,6 +5,7 @@ Features register their widgets here as they land; until then the empty state ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -20,6 +21,28 @@ class Section:
     title: str | Promise
     empty_state: str | Promise
     links: list[tuple[str | Promise, str]] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """One line of a dashboard widget: a label, a figure or short text, and where to go."""
+
+    label: str | Promise
+    value: object = ""
+    url: str = ""
+
+
+#: Widget providers per role: callables ``(user) -> list[Item]``. Features append theirs with ``register``.
+WIDGETS: dict[str, list[Callable[..., list[Item]]]] = {}
+
+
+def register(role: str):
+    def decorator(provider: Callable[..., list[Item]]) -> Callable[..., list[Item]]:
+        WIDGETS.setdefault(role, []).append(provider)
+        return provider
+
+    return decorator
 
 
 EMPTY_STATES: dict[str, tuple[str | Promise, str | Promise]] = {
@@ -72,5 +95,7 @@ def dashboard_sections(user, roles) -> list[Section]:
         section = Section(role=role, title=title, empty_state=empty)
         if role == Role.ADMINISTRATOR:
             section.links.append((_("Administration site"), "/admin/"))
+        for provider in WIDGETS.get(role, ()):
+            section.items.extend(provider(user))
         sections.append(section)
     return sections

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -52,6 +52,18 @@ class QueueFilters:
     institutions: list = field(default_factory=list)
 
 
+def _period_count():
+    """Number of periods per request as a correlated subquery: evaluated only for the rows of the page."""
+    through = RecognitionRequest.periods.through
+    return Subquery(
+        through.objects.filter(recognitionrequest_id=OuterRef("pk"))
+        .order_by()
+        .values("recognitionrequest_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
 def review_queue(user, filters: QueueFilters) -> QuerySet[RecognitionRequest]:
     """Requests waiting for the school, longest waiting first; a bounded number of queries per page."""
     institutions = institutions_with_role(user, *DECIDER_ROLES)
@@ -59,7 +71,7 @@ def review_queue(user, filters: QueueFilters) -> QuerySet[RecognitionRequest]:
         RecognitionRequest.objects.filter(institution__in=institutions)
         .exclude(status__in=[RequestStatus.DRAFT, RequestStatus.WITHDRAWN])
         .select_related("holder", "holder__reservist_profile__force", "institution", "session")
-        .annotate(n_periods=Count("periods", distinct=True))
+        .annotate(n_periods=_period_count())
     )
     if filters.status:
         queryset = queryset.filter(status=filters.status)

@@ -36,7 +36,10 @@ demo: install messages
 system-deps:
 	@scripts/system-deps.sh
 
-test: system-deps install messages
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+test: system-deps install messages node_modules/.package-lock.json
 	@scripts/run-tests.sh
 
 quality: install messages

@@ -71,8 +71,11 @@ INSTALLED_APPS = [
     "parcours.portfolio",
     "parcours.recognition",
     "parcours.notifications",
+    "parcours.credentials",
     "parcours.documents",
+    "parcours.scheduling",
     "parcours.audit",
+    "parcours.privacy",
     "parcours.web",
     "parcours.api",
     "parcours.demo",
@@ -271,4 +274,38 @@ PARCOURS = {
     "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024),
     # Months a holder has to appeal a recognition decision (Code de l'éducation: 2 months by default).
     "APPEAL_MONTHS": env.int("APPEAL_MONTHS", default=2),
+}
+
+
+# Verifiable credentials (Open Badges 3.0), one namespace; see docs/credentials.md.
+def _credentials_passphrase() -> str:
+    """The passphrase that encrypts issuer private keys: CREDENTIALS_KEY_PASSPHRASE or a file holding it."""
+    if value := env.str("CREDENTIALS_KEY_PASSPHRASE", default=""):
+        return value
+    if path := env.str("CREDENTIALS_KEY_PASSPHRASE_FILE", default=""):
+        return Path(path).read_text().strip()
+    return ""
+
+
+CREDENTIALS = {
+    # Required when DEBUG is off; a debug or test process derives one from SECRET_KEY.
+    "KEY_PASSPHRASE": _credentials_passphrase(),
+    # A process refuses to start (system check) without a usable issuer key.
+    "REQUIRE_ISSUER_KEY": env.bool("CREDENTIALS_REQUIRE_ISSUER_KEY", default=not (DEBUG or TESTING)),
+    # Credentials never expire unless set (days after issuance).
+    "VALIDITY_DAYS": env.int("CREDENTIALS_VALIDITY_DAYS", default=0),
+    # Bitstring Status List: entries per list (W3C minimum 131072), signed list lifetime, HTTP max-age.
+    "STATUS_LIST_SIZE": env.int("CREDENTIALS_STATUS_LIST_SIZE", default=131072),
+    "STATUS_LIST_VALIDITY_HOURS": env.int("CREDENTIALS_STATUS_LIST_VALIDITY_HOURS", default=24),
+    "STATUS_LIST_MAX_AGE": env.int("CREDENTIALS_STATUS_LIST_MAX_AGE", default=300),
+    # Public verification: time allowed to fetch another issuer's DID document or status list, largest
+    # upload, and requests allowed per IP address per window ("count/seconds").
+    "FETCH_TIMEOUT": env.float("CREDENTIALS_FETCH_TIMEOUT", default=5.0),
+    "MAX_UPLOAD_BYTES": env.int("CREDENTIALS_MAX_UPLOAD_BYTES", default=512 * 1024),
+    "VERIFY_RATE_LIMIT": env.str("CREDENTIALS_VERIFY_RATE_LIMIT", default="30/60"),
+    "VERIFY_PAGE_RATE_LIMIT": env.str("CREDENTIALS_VERIFY_PAGE_RATE_LIMIT", default="120/60"),
+    # Also sign each credential with a Data Integrity proof (eddsa-rdfc-2022; needs openbadgeslib[ldp]).
+    "DATA_INTEGRITY": env.bool("CREDENTIALS_DATA_INTEGRITY", default=False),
+    # Offer the illustrative batch source (demonstration competencies) on the batch page.
+    "ILLUSTRATIVE_BATCH_SOURCE": env.bool("CREDENTIALS_ILLUSTRATIVE_BATCH_SOURCE", default=DEBUG or TESTING),
 }

@@ -12,6 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours.accounts.enums import Role
+from parcours.documents.models import DOCUMENT_STAFF_ROLES
+from tests.documents.factories import matrix_document_kwargs
 
 ANON = "anonymous"
 ALL_ROLES = [ANON, *[r.value for r in Role]]
@@ -57,6 +59,19 @@ MATRIX: list[Row] = [
     Row("password_reset_complete", {}),
     Row("institution_list", staff_only(302)),
     Row("institution_detail", staff_only(), kwargs=lambda ctx: {"slug": ctx["institution"].slug}),
+    Row("privacy_home", logged_in()),
+    Row("privacy_export", logged_in()),
+    Row("privacy_erasure", {ANON: 302}, default=405),
+    Row("document_verify", {}, kwargs=matrix_document_kwargs),
+    Row(
+        "document_download",
+        {
+            ANON: 302,
+            **{r.value: 404 for r in Role},
+            **{r.value: 200 for r in DOCUMENT_STAFF_ROLES},
+        },
+        kwargs=matrix_document_kwargs,
+    ),
 ]
 
 #: URL names checked elsewhere (admin site, API operations) or not meant to be browsed.

@@ -116,7 +116,7 @@ class Institution(models.Model):
 
 
 class Programme(models.Model):
-    """A diploma programme of an institution (for example « Ingénieur généraliste »)."""
+    """A diploma programme of an institution (for example « Ingénieur généraliste »). Holds no personal data."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="programmes")
     code = models.CharField(_("code"), max_length=40)
@@ -135,7 +135,7 @@ class Programme(models.Model):
 
 
 class Cohort(models.Model):
-    """A year group of a programme (for example « 1A 2026-2027 »)."""
+    """A year group of a programme (for example « 1A 2026-2027 »). Holds no personal data."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
     code = models.CharField(_("code"), max_length=40)

@@ -1,8 +1,8 @@
 """Audit events.
 
-Personal data: who did what (actor), on which object, when, from which address. Visible to
-administrators only. Kept 5 years (accountability of academic decisions); the actor is pseudonymised
-when the account is erased, the chain stays verifiable because the hash covers the stored values.
+Personal data: who did what (the actor's account id, never their name or e-mail), on which object, when.
+Visible to administrators only. Kept 5 years (accountability of academic decisions). Erasing an account
+pseudonymises the user row itself, so the chain (whose hash covers the stored values) stays verifiable.
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=80, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(_("actor"), max_length=254, blank=True)
     institution = models.ForeignKey(

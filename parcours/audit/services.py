@@ -45,7 +45,7 @@ def audit_record(
         event = AuditEvent(
             action=action,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_label=(actor.email if getattr(actor, "is_authenticated", False) else ""),
+            actor_label=(f"user:{actor.pk}" if getattr(actor, "is_authenticated", False) else "system"),
             institution=institution,
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",

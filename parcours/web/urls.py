@@ -6,5 +6,7 @@ urlpatterns = [
     path("institutions/", include("parcours.web.institutions.urls")),
     path("portfolio/", include("parcours.web.portfolio.urls")),
     path("recognition/", include("parcours.web.recognition.urls")),
+    path("privacy/", include("parcours.web.privacy.urls")),
     path("", include("parcours.web.documents.urls")),
+    path("", include("parcours.web.credentials.urls")),
 ]

@@ -46,6 +46,18 @@ def logged_in(ok: int = 200) -> dict[str, int]:
     return {ANON: 302, **{r.value: ok for r in Role}}
 
 
+RESERVISTS = {Role.STUDENT, Role.STAFF}
+DECIDERS = {Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR}
+
+
+def only(roles, ok: int = 200, others: int = 403) -> dict[str, int]:
+    return {ANON: 302, **{r.value: (ok if r in roles else others) for r in Role}}
+
+
+def pk_of(name):
+    return lambda ctx: {"pk": ctx[name].pk}
+
+
 MATRIX: list[Row] = [
     Row("home", {}),
     Row("healthz", {}),
@@ -60,6 +72,34 @@ MATRIX: list[Row] = [
     Row("institution_list", staff_only(302)),
     Row("institution_detail", staff_only(), kwargs=lambda ctx: {"slug": ctx["institution"].slug}),
     Row("privacy_home", logged_in()),
+    # portfolio: the matrix's users are not the holder of the world's period, evidence and claim.
+    Row("portfolio_home", only(RESERVISTS)),
+    Row("portfolio_profile_edit", only(RESERVISTS)),
+    Row("portfolio_period_create", only(RESERVISTS)),
+    Row("portfolio_period_detail", only(RESERVISTS, 404), kwargs=pk_of("period")),
+    Row("portfolio_period_edit", only(RESERVISTS, 404), kwargs=pk_of("period")),
+    Row("portfolio_period_delete", only(RESERVISTS, 405), kwargs=pk_of("period")),
+    Row("portfolio_evidence_upload", only(RESERVISTS, 405), kwargs=pk_of("period")),
+    Row("portfolio_claim_add", only(RESERVISTS, 405), kwargs=pk_of("period")),
+    Row("portfolio_evidence_download", only(DECIDERS, 200, 404), kwargs=pk_of("evidence")),  # submitted
+    Row("portfolio_evidence_delete", only(RESERVISTS, 405), kwargs=pk_of("evidence")),
+    Row("portfolio_claim_remove", only(RESERVISTS, 405), kwargs=pk_of("claim")),
+    # recognition: the world's request is submitted; deciders of the institution see it, nobody else.
+    Row("recognition_my_requests", only(RESERVISTS)),
+    Row("recognition_request_create", only(RESERVISTS)),
+    Row("recognition_queue", only(DECIDERS)),
+    Row("recognition_sessions", only(DECIDERS)),
+    Row("recognition_session_detail", only(DECIDERS), kwargs=pk_of("session")),
+    Row("recognition_session_close", logged_in(405), kwargs=pk_of("session")),
+    Row("recognition_request_detail", only(DECIDERS, 200, 404), kwargs=pk_of("request")),
+    Row(
+        "recognition_request_transition",
+        logged_in(405),
+        kwargs=lambda ctx: {"pk": ctx["request"].pk, "name": "submit"},
+    ),
+    Row("recognition_request_comment", logged_in(405), kwargs=pk_of("request")),
+    Row("recognition_decision_create", only({Role.DIRECTOR_OF_STUDIES}), kwargs=pk_of("request")),
+    Row("notification_read", logged_in(405), kwargs=pk_of("notification")),
     Row("privacy_export", logged_in()),
     Row("privacy_erasure", {ANON: 302}, default=405),
     Row("document_verify", {}, kwargs=matrix_document_kwargs),
@@ -97,8 +137,39 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def matrix_context(institution):
-    return {"institution": institution}
+def matrix_context(institution, world):
+    from parcours.notifications.models import Notification
+    from parcours.portfolio import services as portfolio
+    from parcours.recognition import services as recognition
+    from tests.portfolio.test_uploads import pdf_bytes
+
+    student, period = world["student"], world["period"]
+    evidence = portfolio.evidence_add(
+        profile=world["profile"], actor=student, name="attestation.pdf", data=pdf_bytes(), period=period
+    )
+    claim = portfolio.claim_add(period=period, actor=student, competency=world["competencies"][2])
+    request = recognition.request_create(
+        holder=student, institution=institution, title="PMI", periods=[period]
+    )
+    recognition.request_transition(request=request, name="submit", actor=student)
+    session = recognition.session_create(
+        institution=institution,
+        actor=world["director"],
+        title="Jury",
+        date=request.created_at.date(),
+        chair=world["director"],
+        members=[],
+    )
+    notification = Notification.objects.create(recipient=student, action="x", message="x")
+    return {
+        "institution": institution,
+        "period": period,
+        "evidence": evidence,
+        "claim": claim,
+        "request": request,
+        "session": session,
+        "notification": notification,
+    }
 
 
 @pytest.mark.django_db

@@ -74,11 +74,22 @@ INSTALLED_APPS = [
     "parcours.credentials",
     "parcours.documents",
     "parcours.scheduling",
+    "parcours.track",
     "parcours.audit",
     "parcours.privacy",
+    "parcours.ops",
     "parcours.web",
     "parcours.api",
     "parcours.demo",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "parcours.security",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "parcours.security.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -308,4 +322,56 @@ CREDENTIALS = {
     "DATA_INTEGRITY": env.bool("CREDENTIALS_DATA_INTEGRITY", default=False),
     # Offer the illustrative batch source (demonstration competencies) on the batch page.
     "ILLUSTRATIVE_BATCH_SOURCE": env.bool("CREDENTIALS_ILLUSTRATIVE_BATCH_SOURCE", default=DEBUG or TESTING),
+}
+
+
+# Single sign-on (django-allauth, mounted under /sso/ for its SSO flows only; local sign-in and password
+# reset stay with Django's views). Identity providers are configured in the admin site; see
+# docs/security.md. AUTHENTICATION_BACKENDS is unchanged: allauth logs SSO users in through ModelBackend.
+ACCOUNT_ADAPTER = "parcours.security.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("SSO_HTTP_PROTOCOL", default="http" if DEBUG or TESTING else "https")
+SOCIALACCOUNT_ADAPTER = "parcours.security.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = env.bool("SSO_MATCH_EMAIL", default=True)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=10)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"provider_class": "parcours.security.oidc.OIDCProvider"}}
+OTP_TOTP_ISSUER = PARCOURS["PRODUCT_NAME"]
+
+
+def _pem(name: str) -> str:
+    """A PEM value from ``<name>`` or from the file named by ``<name>_FILE``."""
+    if value := env.str(name, default=""):
+        return value
+    if path := env.str(f"{name}_FILE", default=""):
+        return Path(path).read_text()
+    return ""
+
+
+SECURITY = {
+    # Offer the identity providers on the sign-in page.
+    "SSO_ENABLED": env.bool("SSO_ENABLED", default=True),
+    # Create an account on first SSO sign-in (only when the affiliations map to a role).
+    "SSO_CREATE_ACCOUNTS": env.bool("SSO_CREATE_ACCOUNTS", default=True),
+    # Link an SSO identity to an existing account with the same (provider-verified) e-mail address.
+    "SSO_MATCH_EMAIL": env.bool("SSO_MATCH_EMAIL", default=True),
+    # SAML service provider: entity ID (default: each provider's metadata URL), signing key and certificate.
+    "SAML_SP_ENTITY_ID": env.str("SAML_SP_ENTITY_ID", default=""),
+    "SAML_SP_PRIVATE_KEY": _pem("SAML_SP_PRIVATE_KEY"),
+    "SAML_SP_CERTIFICATE": _pem("SAML_SP_CERTIFICATE"),
+    # Personal access tokens: active tokens per person, longest lifetime in days (0: no limit), and how
+    # often the last-used date is written (seconds).
+    "TOKEN_MAX_PER_USER": env.int("API_TOKEN_MAX_PER_USER", default=20),
+    "TOKEN_MAX_DAYS": env.int("API_TOKEN_MAX_DAYS", default=0),
+    "TOKEN_LAST_USED_RESOLUTION": env.int("API_TOKEN_LAST_USED_RESOLUTION", default=60),
+    # Backup codes given with the second factor.
+    "BACKUP_CODES": env.int("OTP_BACKUP_CODES", default=10),
 }

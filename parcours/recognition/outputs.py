@@ -5,87 +5,130 @@ Each output is idempotent (keyed by its source), so a task that runs twice produ
 
 from __future__ import annotations
 
+import logging
+from decimal import Decimal
+
 from django.apps import apps
-from django.utils import formats, translation
 
 from .models import Decision, JurySession
+
+logger = logging.getLogger(__name__)
 
 DECISION_SOURCE = "recognition.decision"
 SESSION_SOURCE = "recognition.session"
 
 
-def _programme(user, institution) -> str:
+SIGNER_FUNCTION = {"fr": "Directeur·rice des études", "en": "Director of studies"}
+APPEAL_HOW = {
+    "fr": "Recours gracieux auprès du directeur des études, par écrit (courrier ou message depuis la plateforme), "
+    "en exposant les motifs ; le jury réexamine la demande.",
+    "en": "Written appeal to the director of studies (letter or message through the platform) stating the grounds; "
+    "the jury examines the request again.",
+}
+
+
+def _programme(user, institution) -> dict:
     membership = (
         user.memberships.filter(institution=institution, cohort__isnull=False)
         .select_related("cohort__programme")
         .first()
     )
-    return membership.cohort.programme.name_fr if membership else ""
+    if membership is not None:
+        programme = membership.cohort.programme
+        return {"name": {"fr": programme.name_fr, "en": programme.name_en or programme.name_fr}}
+    return {"name": {"fr": "Personnel de l'établissement", "en": "Staff of the institution"}}
 
 
-def _signer_function(decision: Decision) -> str:
-    return "Directeur·rice des études"
+def _level(level) -> dict:
+    if level is None:
+        return {"fr": "Reconnue", "en": "Recognised"}
+    return {
+        "fr": f"Niveau {level.rank} — {level.label_fr}",
+        "en": f"Level {level.rank} — {level.label_en or level.label_fr}",
+    }
+
+
+def _exemptions(activities) -> list[dict]:
+    exemptions = []
+    for activity in activities:
+        for unit in activity.exempted_units.all():
+            exemptions.append(
+                {
+                    "teaching_unit_code": unit.code,
+                    "teaching_unit_title": {"fr": unit.title_fr, "en": unit.title_en or unit.title_fr},
+                    "scope": "total",
+                }
+            )
+        if activity.internship_weeks_exempted:
+            exemptions.append({"internship_weeks": activity.internship_weeks_exempted, "scope": "partial"})
+    return exemptions
 
 
 def decision_context(decision: Decision) -> dict:
-    """Everything the decision letter and the attestation show. Never unit, rank or place."""
+    """What the decision letter shows (contract: docs/documents.md). Never unit, rank or place."""
     request = decision.request
     holder = request.holder
-    activities = list(
-        decision.validated_activities.select_related("period__activity_type").prefetch_related(
-            "exempted_units"
-        )
-    )
+    activities = list(decision.validated_activities.prefetch_related("exempted_units"))
     competencies = list(decision.competencies.select_related("competency", "level"))
-    exemptions = [
-        {"code": unit.code, "title": unit.title_fr, "title_en": unit.title_en or unit.title_fr}
-        for activity in activities
-        for unit in activity.exempted_units.all()
-    ]
-    weeks = sum(a.internship_weeks_exempted for a in activities)
+    total_ects = sum((a.ects for a in activities), start=Decimal("0"))
+    changes = [c.change_reason for c in competencies if c.change_reason]
+    wording_fr = " ".join(a.wording_fr for a in activities if a.wording_fr)
+    wording_en = " ".join(a.wording_en for a in activities if a.wording_en)
     return {
-        "reference": f"{request.reference}-D{decision.pk}",
-        "request_reference": request.reference,
-        "institution_name": request.institution.name,
-        "institution_city": request.institution.city,
+        "reference": f"DEC-{decision.signed_at:%Y}-{decision.pk:04d}",
         "issued_on": decision.signed_at.date().isoformat(),
-        "holder_name": holder.get_full_name() or holder.email,
+        "institution": {"name": request.institution.name, "city": request.institution.city},
+        "holder": {"full_name": holder.get_full_name() or holder.email},
         "programme": _programme(holder, request.institution),
+        "request": {
+            "reference": request.reference,
+            "submitted_on": request.submitted_at.date().isoformat() if request.submitted_at else None,
+        },
         "outcome": decision.outcome,
-        "reason": decision.reason,
-        "competencies": [
+        "items": [
             {
-                "code": c.competency.code,
-                "statement": c.competency.statement_fr,
-                "statement_en": c.competency.statement_en or c.competency.statement_fr,
-                "level": c.level.label_fr if c.level else "",
-                "level_en": (c.level.label_en or c.level.label_fr) if c.level else "",
-                "level_rank": c.level.rank if c.level else None,
+                "competency_code": c.competency.code or c.competency.identifier[:20],
+                "statement": {
+                    "fr": c.competency.statement_fr,
+                    "en": c.competency.statement_en or c.competency.statement_fr,
+                },
+                "level_label": _level(c.level),
             }
             for c in competencies
         ],
-        "activities": [
-            {
-                "title": a.period.title,
-                "activity_type": a.period.activity_type.name_fr,
-                "activity_type_en": a.period.activity_type.name_en or a.period.activity_type.name_fr,
-                "start": a.period.start_date.isoformat(),
-                "end": a.period.end_date.isoformat(),
-                "days": a.period.days,
-                "ects": str(a.ects),
-                "wording": a.wording_fr,
-                "wording_en": a.wording_en,
-            }
-            for a in activities
-        ],
-        "exemptions": exemptions,
-        "internship_weeks_exempted": weeks,
-        "total_ects": str(sum((a.ects for a in activities), start=0)),
-        "appeal_deadline": request.appeal_deadline.isoformat() if request.appeal_deadline else "",
-        "signer_name": decision.signed_by.get_full_name() or decision.signed_by.email,
-        "signer_function": _signer_function(decision),
-        "session_title": decision.session.title,
-        "corrects": decision.corrects_id,
+        "exemptions": _exemptions(activities),
+        "total_ects": str(total_ects),
+        "diploma_supplement": {"fr": wording_fr, "en": wording_en or wording_fr} if wording_fr else None,
+        "changed_from_proposal": bool(changes),
+        "jury_reason": decision.reason or " ".join(changes) or None,
+        "appeal": {
+            "deadline": request.appeal_deadline.isoformat()
+            if request.appeal_deadline
+            else decision.signed_at.date().isoformat(),
+            "how": APPEAL_HOW,
+        },
+        "signer": {
+            "name": decision.signed_by.get_full_name() or decision.signed_by.email,
+            "function": SIGNER_FUNCTION,
+        },
+    }
+
+
+def attestation_context(decision: Decision, letter: dict) -> dict | None:
+    """The attestation lists the recognised competencies; none recognised (only ECTS), no attestation."""
+    if not letter["items"]:
+        return None
+    return {
+        "reference": letter["reference"].replace("DEC-", "ATT-"),
+        "issued_on": letter["issued_on"],
+        "institution": letter["institution"],
+        "holder": letter["holder"],
+        "programme": letter["programme"],
+        "decision": {"reference": letter["reference"], "date": letter["issued_on"]},
+        "competencies": letter["items"],
+        "exemptions": letter["exemptions"],
+        "total_ects": letter["total_ects"],
+        "signer": letter["signer"],
     }
 
 
@@ -94,7 +137,8 @@ def decision_outputs(decision_id: int) -> None:
         "request__holder", "request__institution", "signed_by", "session"
     ).get(pk=decision_id)
     request = decision.request
-    context = decision_context(decision)
+    letter = decision_context(decision)
+    contexts = {"decision_letter": letter, "recognition_attestation": attestation_context(decision, letter)}
     if apps.is_installed("parcours.documents"):
         from parcours.documents import api as documents
 
@@ -105,8 +149,9 @@ def decision_outputs(decision_id: int) -> None:
                 reason="Décision corrigée après recours / corrected after appeal",
                 actor=decision.signed_by,
             )
-        kinds = ["decision_letter"] + (["recognition_attestation"] if decision.outcome != "refused" else [])
-        for kind in kinds:
+        for kind, context in contexts.items():
+            if context is None or (kind == "recognition_attestation" and decision.outcome == "refused"):
+                continue
             documents.document_request(
                 kind=kind,
                 institution=request.institution,
@@ -116,24 +161,47 @@ def decision_outputs(decision_id: int) -> None:
                 context=context,
             )
     if apps.is_installed("parcours.credentials") and decision.outcome != "refused":
-        from parcours.credentials import api as credentials
+        issue_credentials(decision)
 
-        if decision.corrects_id:
-            credentials.credentials_revoke_for_source(
-                source_type=DECISION_SOURCE,
-                source_id=str(decision.corrects_id),
-                reason="Décision corrigée / decision corrected",
-                actor=decision.signed_by,
-            )
-        for spec in competency_achievements(decision):
-            credentials.credential_issue(
-                holder=request.holder,
-                institution=request.institution,
-                achievement=spec,
-                source_type=DECISION_SOURCE,
-                source_id=str(decision.pk),
-                issued_by=decision.signed_by,
-            )
+
+def _issuer_ready(institution) -> bool:
+    from parcours.credentials.issuers import IssuerError, active_key
+
+    try:
+        active_key(institution)
+    except IssuerError:
+        return False
+    return True
+
+
+def issue_credentials(decision: Decision) -> None:
+    """One credential per recognised competency; a school without an issuer key gets a logged warning."""
+    from parcours.credentials import api as credentials
+
+    request = decision.request
+    if not _issuer_ready(request.institution):
+        logger.warning(
+            "No credential issued for decision %s: %s has no issuer key (manage.py credentials init-issuer).",
+            decision.pk,
+            request.institution.slug,
+        )
+        return
+    if decision.corrects_id:
+        credentials.credentials_revoke_for_source(
+            source_type=DECISION_SOURCE,
+            source_id=str(decision.corrects_id),
+            reason="Décision corrigée / decision corrected",
+            actor=decision.signed_by,
+        )
+    for spec in competency_achievements(decision):
+        credentials.credential_issue(
+            holder=request.holder,
+            institution=request.institution,
+            achievement=spec,
+            source_type=DECISION_SOURCE,
+            source_id=str(decision.pk),
+            issued_by=decision.signed_by,
+        )
 
 
 def competency_achievements(decision: Decision) -> list:
@@ -172,7 +240,8 @@ def competency_achievements(decision: Decision) -> list:
                 ects=round(per_competency, 2) if per_competency else None,
                 framework_alignments=[
                     {
-                        "target_url": competency.uri or "",
+                        "target_url": competency.uri
+                        or f"urn:parcours:framework:{competency.framework.identifier}:item:{competency.identifier}",
                         "target_name": competency.statement_fr,
                         "target_code": competency.code,
                         "framework_name": competency.framework.title_fr,
@@ -190,35 +259,36 @@ def session_context(session: JurySession) -> dict:
         .select_related("request__holder")
         .prefetch_related("validated_activities")
     )
-    with translation.override("fr"):
-        return {
-            "reference": f"PV-{session.date:%Y%m%d}-{session.pk}",
-            "institution_name": session.institution.name,
-            "institution_city": session.institution.city,
-            "session_title": session.title,
+    members = list(session.members.all()) or [session.chair]
+    return {
+        "reference": f"PV-{session.date:%Y%m%d}-{session.pk}",
+        "issued_on": (session.closed_at or session.created_at).date().isoformat(),
+        "institution": {"name": session.institution.name, "city": session.institution.city},
+        "session": {
+            "title": session.title,
             "date": session.date.isoformat(),
-            "date_display": formats.date_format(session.date, "DATE_FORMAT"),
-            "place": session.place,
-            "issued_on": (session.closed_at or session.created_at).date().isoformat(),
-            "chair_name": session.chair.get_full_name() or session.chair.email,
-            "chair_function": "Directeur·rice des études",
-            "members": [
-                {"name": m.get_full_name() or m.email, "function": ""} for m in session.members.all()
-            ],
-            "requests": [
-                {
-                    "reference": d.request.reference,
-                    "holder_name": d.request.holder.get_full_name() or d.request.holder.email,
-                    "outcome": d.outcome,
-                    "ects": str(sum((a.ects for a in d.validated_activities.all()), start=0)),
-                    "corrects": bool(d.corrects_id),
-                }
-                for d in decisions
-            ],
-            "total_ects": str(
-                sum((a.ects for d in decisions for a in d.validated_activities.all()), start=0)
-            ),
-        }
+            "place": session.place or session.institution.city or "—",
+        },
+        "members": [
+            {
+                "name": m.get_full_name() or m.email,
+                "function": SIGNER_FUNCTION
+                if m.pk == session.chair_id
+                else {"fr": "Membre du jury", "en": "Jury member"},
+            }
+            for m in members
+        ],
+        "chair": {"name": session.chair.get_full_name() or session.chair.email, "function": SIGNER_FUNCTION},
+        "requests": [
+            {
+                "reference": d.request.reference,
+                "holder_full_name": d.request.holder.get_full_name() or d.request.holder.email,
+                "outcome": d.outcome,
+                "ects": str(sum((a.ects for a in d.validated_activities.all()), start=Decimal("0"))),
+            }
+            for d in decisions
+        ],
+    }
 
 
 def session_outputs(session_id: int) -> None:
@@ -236,4 +306,10 @@ def session_outputs(session_id: int) -> None:
         )
 
 
-__all__ = ["decision_context", "decision_outputs", "session_context", "session_outputs"]
+__all__ = [
+    "attestation_context",
+    "decision_context",
+    "decision_outputs",
+    "session_context",
+    "session_outputs",
+]

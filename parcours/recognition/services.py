@@ -211,8 +211,7 @@ def request_transition(
         extra["session"] = session
     if name == "appeal" and request.appeal_deadline and timezone.localdate() > request.appeal_deadline:
         raise RecognitionError(
-            _("The appeal period ended on %(date)s.")
-            % {"date": request.appeal_deadline.strftime("%d/%m/%Y")}
+            _("The appeal period ended on %(date)s.") % {"date": request.appeal_deadline.strftime("%d/%m/%Y")}
         )
     with transaction.atomic():
         _move(
@@ -400,7 +399,7 @@ def decision_sign(
                 data={"outcome": outcome, "corrects": previous.pk if previous else None},
             )
             _notify_transition(request, transition, actor)
-            transaction.on_commit(lambda: _after_decision(decision.pk))
+            transaction.on_commit(lambda: _after_decision(decision.pk), robust=True)
     except IntegrityError as exc:
         if "activity_validated_only_once" in str(exc) or "UNIQUE" in str(exc).upper():
             raise RecognitionError(
@@ -424,9 +423,9 @@ def _add_months(day: date, months: int) -> date:
 
 def _after_decision(decision_id: int) -> None:
     """Documents and credentials derived from a signed decision (after commit; each step idempotent)."""
-    from . import outputs
+    from .tasks import decision_outputs_task
 
-    outputs.decision_outputs(decision_id)
+    decision_outputs_task.enqueue(decision_id=decision_id)
 
 
 @transaction.atomic
@@ -444,11 +443,11 @@ def session_close(*, session: JurySession, actor) -> JurySession:
         raise ConcurrentChange(_("This session was closed by someone else in the meantime."))
     session.refresh_from_db()
     audit_record("recognition.session.closed", actor=actor, target=session, institution=session.institution)
-    transaction.on_commit(lambda: _after_session(session.pk))
+    transaction.on_commit(lambda: _after_session(session.pk), robust=True)
     return session
 
 
 def _after_session(session_id: int) -> None:
-    from . import outputs
+    from .tasks import session_outputs_task
 
-    outputs.session_outputs(session_id)
+    session_outputs_task.enqueue(session_id=session_id)

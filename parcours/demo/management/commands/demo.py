@@ -3,9 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from parcours.demo import accounts
+from parcours.demo import credentials as credentials_demo
 
 #: Demo steps, in order. Each domain adds its own module with a ``build(stdout)`` function.
-STEPS = [accounts]
+STEPS = [accounts, credentials_demo]
 
 
 class Command(BaseCommand):
@@ -14,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="wipe the database and recreate the demo")
         parser.add_argument("--force", action="store_true", help="allow running with DEBUG off")
+        parser.add_argument(
+            "--scale",
+            choices=["national", "regional", "small"],
+            help="add a generated dataset for load tests (national: 300 institutions, 60,000 reservists…)",
+        )
 
-    def handle(self, *args, reset: bool, force: bool, **options):
+    def handle(self, *args, reset: bool, force: bool, scale: str | None = None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to load demo data with DEBUG off (this looks like production). Use --force if you mean it."
@@ -28,6 +34,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             for step in STEPS:
                 step.build(self.stdout)
+        if scale:
+            from parcours.demo.scale import build_scale
+
+            self.stdout.write(f"Generating the {scale} dataset…")
+            figures = build_scale(scale, self.stdout)
+            if figures:
+                self.stdout.write(self.style.SUCCESS(f"Scale dataset ready: {figures}"))
         self.print_accounts()
 
     def print_accounts(self) -> None:

@@ -1,0 +1,134 @@
+"""Load test: locust (50 users, mixed journeys of every role) against gunicorn + PostgreSQL on loopback.
+
+Starts a throwaway PostgreSQL (scripts/with-postgres.sh must wrap this script, or DATABASE_URL must point to
+an empty PostgreSQL database), loads the demo plus the regional scale dataset, serves with gunicorn
+(2 workers, DEBUG off) and runs locust headless for LOAD_SECONDS (default 60). Writes
+bench/results/load.json with p50/p95 per page and the ratio to the bare page measured in the same run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return subprocess.call([str(ROOT / "scripts" / "with-postgres.sh"), PY, __file__])
+    var = Path(tempfile.mkdtemp(prefix="parcours-load-"))
+    env = {
+        **os.environ,
+        "VAR_DIR": str(var),
+        "DEBUG": "false",
+        "SECRET_KEY": "load-test-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+    run = lambda *args: subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: E731
+    started = time.perf_counter()
+    run("migrate", "-v0")
+    run("collectstatic", "--no-input", "-v0")
+    run("demo", "--force", "--scale", os.environ.get("LOAD_SCALE", "regional"))
+    setup_s = time.perf_counter() - started
+    port = free_port()
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.5)
+        prefix = var / "locust"
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                "10",
+                "-t",
+                f"{SECONDS}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
+        rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    pages = {}
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            continue
+        pages[f"{row['Type']} {row['Name']}"] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+        }
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    baseline = pages.get("GET BASELINE /healthz", {}).get("p95_ms") or 1
+    result = {
+        "users": USERS,
+        "seconds": SECONDS,
+        "setup_s": round(setup_s, 1),
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "aggregated_p95_ms": float(total["95%"]),
+        "baseline_p95_ms": baseline,
+        "pages": {
+            name: {**figures, "p95_ratio_to_baseline": round(figures["p95_ms"] / baseline, 1)}
+            for name, figures in pages.items()
+        },
+        "note": "locust runs on the same 2 cores as gunicorn (2 workers) and PostgreSQL: compare ratios, not absolutes.",
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    out = ROOT / "bench" / "results" / "load.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return 0 if result["failures"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

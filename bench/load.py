@@ -92,7 +92,8 @@ def main() -> int:
             env=env,
             check=False,
         )
-        rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
+        with open(f"{prefix}_stats.csv") as stats:
+            rows = list(csv.DictReader(stats))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

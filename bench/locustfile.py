@@ -5,7 +5,7 @@ import re
 
 from locust import HttpUser, between, task
 
-PASSWORD = "parcours-demo"
+PASSWORD = "parcours-demo"  # noqa: S105 - the documented demo password
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

@@ -33,13 +33,20 @@ def build() -> object:
 
     institution = Institution.objects.create(slug="bench", name="École du banc d'essai")
     force = Force.objects.get_or_create(code="armee-de-terre", defaults={"name_fr": "Armée de terre"})[0]
-    activity = ActivityType.objects.get_or_create(code="pmi", defaults={"kind": "military_preparation", "name_fr": "PMI"})[0]
+    activity = ActivityType.objects.get_or_create(
+        code="pmi", defaults={"kind": "military_preparation", "name_fr": "PMI"}
+    )[0]
     engineer = User.objects.create_user("ingenieure@bench.example.org", "x")
     Membership.objects.create(user=engineer, institution=institution, role=Role.PEDAGOGICAL_ENGINEER)
     users = User.objects.bulk_create(
-        [User(email=f"etudiant{i}@bench.example.org", first_name="Étudiant", last_name=str(i)) for i in range(N_REQUESTS)]
+        [
+            User(email=f"etudiant{i}@bench.example.org", first_name="Étudiant", last_name=str(i))
+            for i in range(N_REQUESTS)
+        ]
     )
-    Membership.objects.bulk_create([Membership(user=u, institution=institution, role=Role.STUDENT) for u in users])
+    Membership.objects.bulk_create(
+        [Membership(user=u, institution=institution, role=Role.STUDENT) for u in users]
+    )
     profiles = ReservistProfile.objects.bulk_create(
         [ReservistProfile(user=u, institution=institution, force=force, status="active") for u in users]
     )
@@ -47,8 +54,13 @@ def build() -> object:
     periods = ReservePeriod.objects.bulk_create(
         [
             ReservePeriod(
-                profile=p, activity_type=activity, title="PMI", start_date=start, end_date=start + timedelta(days=11),
-                length_days=12, days=12,
+                profile=p,
+                activity_type=activity,
+                title="PMI",
+                start_date=start,
+                end_date=start + timedelta(days=11),
+                length_days=12,
+                days=12,
             )
             for p in profiles
         ]
@@ -58,7 +70,10 @@ def build() -> object:
     requests = RecognitionRequest.objects.bulk_create(
         [
             RecognitionRequest(
-                holder=u, institution=institution, title="PMI", status=statuses[i % 4],
+                holder=u,
+                institution=institution,
+                title="PMI",
+                status=statuses[i % 4],
                 submitted_at=now - timedelta(hours=i),
             )
             for i, u in enumerate(users)
@@ -66,7 +81,10 @@ def build() -> object:
     )
     through = RecognitionRequest.periods.through
     through.objects.bulk_create(
-        [through(recognitionrequest_id=r.pk, reserveperiod_id=p.pk) for r, p in zip(requests, periods, strict=True)]
+        [
+            through(recognitionrequest_id=r.pk, reserveperiod_id=p.pk)
+            for r, p in zip(requests, periods, strict=True)
+        ]
     )
     return engineer
 
@@ -98,20 +116,30 @@ def main() -> None:
     client = Client()
     client.force_login(engineer)
     queue, queue_queries = measure(client, "/recognition/queue/")
-    filtered, filtered_queries = measure(client, "/recognition/queue/?status=in_jury&force=armee-de-terre&page=3")
+    filtered, filtered_queries = measure(
+        client, "/recognition/queue/?status=in_jury&force=armee-de-terre&page=3"
+    )
     bare, bare_queries = measure(client, "/healthz")
     result = {
         "database": connection.vendor,
         "requests": N_REQUESTS,
         "runs": RUNS,
         "dataset_build_s": round(build_s, 2),
-        "queue": {"p50_ms": round(statistics.median(queue), 1), "p95_ms": round(percentile(queue, 0.95), 1), "queries": queue_queries},
+        "queue": {
+            "p50_ms": round(statistics.median(queue), 1),
+            "p95_ms": round(percentile(queue, 0.95), 1),
+            "queries": queue_queries,
+        },
         "queue_filtered": {
             "p50_ms": round(statistics.median(filtered), 1),
             "p95_ms": round(percentile(filtered, 0.95), 1),
             "queries": filtered_queries,
         },
-        "baseline_healthz": {"p50_ms": round(statistics.median(bare), 1), "p95_ms": round(percentile(bare, 0.95), 1), "queries": bare_queries},
+        "baseline_healthz": {
+            "p50_ms": round(statistics.median(bare), 1),
+            "p95_ms": round(percentile(bare, 0.95), 1),
+            "queries": bare_queries,
+        },
         "target": {"queue_p95_ms": 150},
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M"),

@@ -36,7 +36,7 @@ def main(names: list[str]) -> int:
             summary[path.stem] = json.loads(path.read_text())
         except json.JSONDecodeError:
             summary[path.stem] = "unreadable"
-    print(json.dumps({name: "see bench/results/%s.json" % name for name in summary}, indent=2))
+    print(json.dumps({name: f"see bench/results/{name}.json" for name in summary}, indent=2))
     if failures:
         print(f"Benchmarks that failed: {', '.join(failures)}", file=sys.stderr)
         return 1

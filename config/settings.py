@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "parcours.documents",
     "parcours.scheduling",
     "parcours.track",
+    "parcours.partners",
     "parcours.audit",
     "parcours.privacy",
     "parcours.ops",
@@ -276,6 +277,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

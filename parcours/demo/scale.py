@@ -68,6 +68,24 @@ def _bulk(model, rows, stdout=None):
     return created
 
 
+def _copy(model, fields: list[str], rows: list[tuple]) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, bulk_create elsewhere (rows are tuples in ``fields`` order)."""
+    if connection.vendor != "postgresql":
+        names = [model._meta.get_field(f).attname for f in fields]
+        _bulk(model, [model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    columns = [model._meta.get_field(f).column for f in fields]
+    with connection.cursor() as cursor:
+        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _ids_after(model, last_id: int) -> list[int]:
+    return list(model.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True))
+
+
 def build_scale(name: str, stdout) -> dict:
     scale = SCALES[name]
     rng = random.Random(20261127)
@@ -185,6 +203,22 @@ def build_scale(name: str, stdout) -> dict:
         _bulk(Membership, memberships)
         profiles_all = _bulk(ReservistProfile, profiles)
     say(f"  {len(users)} reservists ({time.perf_counter() - started:.0f} s)")
+    fields = [
+        "profile",
+        "activity_type",
+        "title",
+        "start_date",
+        "end_date",
+        "length_days",
+        "days",
+        "days_reason",
+        "description",
+        "place",
+        "visibility",
+        "created_at",
+        "updated_at",
+    ]
+    now = timezone.now()
     for chunk_start in range(0, len(profiles_all), 6000):
         chunk = profiles_all[chunk_start : chunk_start + 6000]
         rows = []
@@ -194,21 +228,28 @@ def build_scale(name: str, stdout) -> dict:
                 activity = rng.choice(activities)
                 length = rng.randint(2, 14)
                 rows.append(
-                    ReservePeriod(
-                        profile=profile,
-                        activity_type=activity,
-                        title=activity.name_fr,
-                        start_date=day,
-                        end_date=day + timedelta(days=length - 1),
-                        length_days=length,
-                        days=length,
+                    (
+                        profile.pk,
+                        activity.pk,
+                        activity.name_fr,
+                        day,
+                        day + timedelta(days=length - 1),
+                        length,
+                        length,
+                        "",
+                        "",
+                        "",
+                        "private",
+                        now,
+                        now,
                     )
                 )
                 day += timedelta(days=length + rng.randint(10, 120))
+        last = ReservePeriod.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with transaction.atomic():
-            periods_all.extend(p.pk for p in _bulk(ReservePeriod, rows))
+            _copy(ReservePeriod, fields, rows)
+        periods_all.extend(_ids_after(ReservePeriod, last))
     say(f"  {len(periods_all)} periods ({time.perf_counter() - started:.0f} s)")
-    now = timezone.now()
     statuses = ["submitted", "under_review", "in_jury", "changes_requested", "draft", "withdrawn"]
     through = RecognitionRequest.periods.through
     for chunk_start in range(0, scale.requests, 20000):
@@ -250,10 +291,14 @@ def build_scale(name: str, stdout) -> dict:
             for competency_id in rng.sample(pool, claims_per_period + (1 if rng.random() < 0.67 else 0)):
                 if made >= scale.claims:
                     break
-                rows.append(CompetencyClaim(period_id=period_id, competency_id=competency_id))
+                rows.append((period_id, competency_id, "", False, "private", now))
                 made += 1
         with transaction.atomic():
-            _bulk(CompetencyClaim, rows)
+            _copy(
+                CompetencyClaim,
+                ["period", "competency", "account", "from_suggestion", "visibility", "created_at"],
+                rows,
+            )
         if made >= scale.claims:
             break
     elapsed = time.perf_counter() - started

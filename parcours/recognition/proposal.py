@@ -16,9 +16,13 @@ class Proposal:
     claimed_only: list = field(default_factory=list)  # claims that no rule covers: the jury may add them
 
 
-def build_proposal(request: RecognitionRequest) -> Proposal:
+def build_proposal(request: RecognitionRequest, on=None) -> Proposal:
+    """Apply the rules in force on ``on`` (default today: the rules the school published for this year)."""
+    from django.utils import timezone
+
     from parcours.reserve.selectors import rules_applicable_to
 
+    on = on or timezone.localdate()
     proposal = Proposal()
     by_competency: dict[int, CompetencyLine] = {}
     periods = request.periods.select_related("activity_type", "force", "profile").prefetch_related(
@@ -31,7 +35,7 @@ def build_proposal(request: RecognitionRequest) -> Proposal:
                 activity_type=period.activity_type,
                 force=period.force,
                 days=period.days,
-                on=period.end_date,
+                on=on,
             )
             .order_by("-min_days", "-version")
             .first()

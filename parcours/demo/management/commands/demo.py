@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from parcours.demo import accounts
 from parcours.demo import credentials as credentials_demo
+from parcours.demo import frameworks as frameworks_demo
+from parcours.demo import partners as partners_demo
+from parcours.demo import recognition as recognition_demo
+from parcours.demo import scheduling as scheduling_demo
+from parcours.demo import track as track_demo
 
 #: Demo steps, in order. Each domain adds its own module with a ``build(stdout)`` function.
-STEPS = [accounts, credentials_demo]
+STEPS = [accounts, frameworks_demo, credentials_demo, recognition_demo, scheduling_demo, track_demo, partners_demo]
 
 
 class Command(BaseCommand):
@@ -31,7 +37,9 @@ class Command(BaseCommand):
 
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("Database wiped.")
-        with transaction.atomic():
+        # The demo's own notifications are recorded in-app; their e-mails are not printed to the console.
+        quiet = override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}})
+        with quiet, transaction.atomic():
             for step in STEPS:
                 step.build(self.stdout)
         if scale:

@@ -49,7 +49,22 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
             str_start = next(i for i, line in enumerate(lines) if line.startswith("msgstr"))
         except StopIteration:
             continue
-        if any(line.startswith("msgid_plural") for line in lines):
+        plural_start = next((i for i, line in enumerate(lines) if line.startswith("msgid_plural")), None)
+        if plural_start is not None:
+            msgid = unquote(lines[id_start:plural_start])
+            forms = [line for line in lines[str_start:] if line.startswith("msgstr[")]
+            filled = all(not line.endswith('""') for line in forms)
+            fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+            value = translations.get(msgid)
+            if filled and not fuzzy:
+                continue
+            if isinstance(value, list) and len(value) == 2:
+                head = [line for line in lines[:id_start] if not (line.startswith("#,") and "fuzzy" in line)]
+                blocks[index] = "\n".join(
+                    head + lines[id_start:str_start] + [f"msgstr[{n}] {quote(form)}" for n, form in enumerate(value)]
+                )
+            else:
+                missing.append(msgid)
             continue
         msgid = unquote(lines[id_start:str_start])
         msgstr = unquote(lines[str_start:])

@@ -200,6 +200,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING  # no static re-scan for every test client
 
 
 # E-mail: console in the demo, SMTP in production (EMAIL_URL=smtp+tls://user:pass@host:587).

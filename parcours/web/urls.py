@@ -9,4 +9,11 @@ urlpatterns = [
     path("privacy/", include("parcours.web.privacy.urls")),
     path("", include("parcours.web.documents.urls")),
     path("", include("parcours.web.credentials.urls")),
+    path("security/", include("parcours.web.security.urls")),
+    path("sso/", include("parcours.web.security.sso_urls")),
+    path("scheduling/", include("parcours.web.scheduling.urls")),
+    path("frameworks/", include("parcours.web.frameworks.urls")),
+    path("rules/", include("parcours.web.rules.urls")),
+    path("partners/", include("parcours.web.partners.urls")),
+    path("track/", include("parcours.web.track.urls")),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.web.forms import BaseForm
 
 MAX_COPY_SIZE = 20 * 1024 * 1024
+TOO_LARGE = _("This file is larger than 20 MB: it cannot be an issued document.")
 
 
 class CopyCheckForm(BaseForm):
@@ -17,5 +18,5 @@ class CopyCheckForm(BaseForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_COPY_SIZE:
-            raise forms.ValidationError(_("This file is larger than 20 MB: it cannot be an issued document."))
+            raise forms.ValidationError(TOO_LARGE)
         return upload

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from parcours.documents.selectors import document_for_download, document_for_verification
 from parcours.documents.services import DocumentIntegrityError, document_read_for_download, fingerprint
 
-from .forms import CopyCheckForm
+from .forms import MAX_COPY_SIZE, CopyCheckForm
 
 
 @login_not_required
@@ -27,19 +27,38 @@ def document_verify(request: HttpRequest, public_id: str) -> HttpResponse:
     """
     document = document_for_verification(public_id)
     copy_matches = None
+    copy_too_large = False
     form = CopyCheckForm()
     if document is not None and request.method == "POST":
-        form = CopyCheckForm(request.POST, request.FILES)
-        if form.is_valid():
-            copy_matches = fingerprint(form.cleaned_data["file"].chunks()) == document.sha256
+        if _declared_length(request) > MAX_COPY_SIZE + 64 * 1024:  # refuse before reading the body
+            copy_too_large = True
+        else:
+            form = CopyCheckForm(request.POST, request.FILES)
+            if form.is_valid():
+                copy_matches = fingerprint(form.cleaned_data["file"].chunks()) == document.sha256
     response = render(
         request,
         "documents/verify.html",
-        {"document": document, "form": form, "copy_matches": copy_matches},
+        {
+            "document": document,
+            "issuer": (document.summary.get("institution_name") or document.institution.name)
+            if document
+            else "",
+            "form": form,
+            "copy_matches": copy_matches,
+            "copy_too_large": copy_too_large,
+        },
         status=200 if document is not None else 404,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 @require_GET

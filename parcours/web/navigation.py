@@ -54,7 +54,72 @@ ENTRIES: list[NavEntry] = [
         roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
         url_prefix="/recognition/sessions/",
     ),
-    NavEntry(_("API"), "api-1.0.0:openapi-view", url_prefix="/api/"),
+    NavEntry(_("My credentials"), "credential_mine", roles=(Role.STUDENT, Role.STAFF)),
+    NavEntry(
+        _("Credentials"),
+        "credential_manage",
+        roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
+        url_prefix="/credentials/manage/",
+    ),
+    NavEntry(
+        _("My calendar"),
+        "scheduling_calendar",
+        roles=(Role.STUDENT, Role.STAFF, Role.TEACHER, Role.DIRECTOR_OF_STUDIES),
+        url_prefix="/scheduling/calendar/",
+    ),
+    NavEntry(
+        _("Study arrangements"),
+        "scheduling_arrangement_list",
+        roles=(Role.STUDENT, Role.TEACHER, Role.DIRECTOR_OF_STUDIES),
+        url_prefix="/scheduling/arrangements/",
+    ),
+    NavEntry(
+        _("Reserve absences"),
+        "scheduling_absence_overview",
+        roles=(Role.STAFF, Role.HR),
+        url_prefix="/scheduling/absences/",
+    ),
+    NavEntry(
+        _("Timetables"),
+        "scheduling_group_list",
+        roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
+        url_prefix="/scheduling/timetables/",
+    ),
+    NavEntry(
+        _("Frameworks"),
+        "framework_list",
+        roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.TEACHER, Role.ADMINISTRATOR),
+        url_prefix="/frameworks/",
+    ),
+    NavEntry(
+        _("Recognition rules"),
+        "rule_list",
+        roles=(
+            Role.STUDENT,
+            Role.STAFF,
+            Role.PEDAGOGICAL_ENGINEER,
+            Role.DIRECTOR_OF_STUDIES,
+            Role.TEACHER,
+            Role.ADMINISTRATOR,
+        ),
+        url_prefix="/rules/",
+    ),
+    NavEntry(_("Referrals"), "partners_referrals", roles=(Role.PARTNER_REFERENT,), url_prefix="/partners/referrals/"),
+    NavEntry(
+        _("Garde nationale reports"),
+        "partners_dashboard",
+        roles=(Role.PARTNER_REFERENT, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
+        url_prefix="/partners/reports/",
+    ),
+    NavEntry(_("My track"), "track_home", roles=(Role.STUDENT,), url_prefix="/track/"),
+    NavEntry(
+        _("Reservist track"),
+        "track_overview",
+        roles=(Role.PEDAGOGICAL_ENGINEER, Role.DIRECTOR_OF_STUDIES, Role.ADMINISTRATOR),
+        url_prefix="/track/overview/",
+    ),
+    NavEntry(_("Elective course"), "track_course_list", roles=(Role.TEACHER,), url_prefix="/track/courses/"),
+    NavEntry(_("My account"), "security_home", url_prefix="/security/"),
 ]
 
 

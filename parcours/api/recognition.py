@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from parcours.portfolio.models import ReservePeriod
 from parcours.recognition import selectors, services
@@ -14,21 +15,21 @@ from parcours.recognition.enums import Outcome
 from parcours.recognition.models import JurySession
 from parcours.recognition.proposal import build_proposal
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, Id
 
 router = Router(tags=["recognition"])
 
 
 class RequestIn(Schema):
     title: str
-    period_ids: list[int]
+    period_ids: list[Id] = Field(min_length=1, max_length=50)
     message: str = ""
 
 
 class TransitionIn(Schema):
     comment: str = ""
     version: int | None = None
-    session_id: int | None = None
+    session_id: Id | None = None
 
 
 class RequestOut(Schema):
@@ -45,19 +46,19 @@ class RequestOut(Schema):
 
 
 class CompetencyDecisionIn(Schema):
-    competency_id: int
-    level_id: int | None = None
+    competency_id: Id
+    level_id: Id | None = None
     change_reason: str = ""
 
 
 class ActivityDecisionIn(Schema):
-    period_id: int
+    period_id: Id
     ects: Decimal | None = None
     change_reason: str = ""
 
 
 class DecisionIn(Schema):
-    session_id: int
+    session_id: Id
     outcome: Outcome
     reason: str = ""
     version: int | None = None

@@ -1,4 +1,10 @@
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import Field
+
+#: A database identifier: positive and within a 64-bit integer.
+Id = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]
 
 
 class ErrorOut(Schema):

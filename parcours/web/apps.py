@@ -16,4 +16,11 @@ class WebConfig(AppConfig):
 
 
 #: Modules that register dashboard widgets (parcours.web.core.dashboards.register).
-WIDGET_MODULES = ["parcours.web.recognition.dashboard"]
+WIDGET_MODULES = [
+    "parcours.web.recognition.dashboard",
+    "parcours.web.credentials.dashboard",
+    "parcours.web.rules.dashboard",
+    "parcours.web.partners.dashboard",
+    "parcours.web.track.dashboard",
+    "parcours.web.scheduling.dashboard",
+]

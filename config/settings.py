@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "parcours.partners",
     "parcours.audit",
     "parcours.privacy",
+    "parcours.matching",
     "parcours.ops",
     "parcours.web",
     "parcours.api",

@@ -11,7 +11,7 @@ from parcours.portfolio.services import PortfolioError
 from parcours.recognition.services import ConcurrentChange, RecognitionError
 from parcours.security.auth import TokenAuth
 
-from . import accounts, portfolio, recognition
+from . import accounts, matching, portfolio, recognition
 from . import credentials as credentials_api
 from . import frameworks as frameworks_api
 from . import partners as partners_api
@@ -98,6 +98,7 @@ api = ParcoursAPI(
 api.add_router("/accounts", accounts.router)
 api.add_router("/portfolio", portfolio.router)
 api.add_router("/recognition", recognition.router)
+api.add_router("/matching", matching.router)
 api.add_router("/credentials", credentials_api.router)
 api.add_router("/security", security_api.router)
 api.add_router("/frameworks", frameworks_api.router)

@@ -137,6 +137,10 @@ def decision_outputs(decision_id: int) -> None:
         "request__holder", "request__institution", "signed_by", "session"
     ).get(pk=decision_id)
     request = decision.request
+    if apps.is_installed("parcours.matching"):
+        from parcours.matching.services import learn_decision
+
+        learn_decision.enqueue(decision_id=decision.pk)
     letter = decision_context(decision)
     contexts = {"decision_letter": letter, "recognition_attestation": attestation_context(decision, letter)}
     if apps.is_installed("parcours.documents"):

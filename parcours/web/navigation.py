@@ -104,7 +104,12 @@ ENTRIES: list[NavEntry] = [
         ),
         url_prefix="/rules/",
     ),
-    NavEntry(_("Referrals"), "partners_referrals", roles=(Role.PARTNER_REFERENT,), url_prefix="/partners/referrals/"),
+    NavEntry(
+        _("Referrals"),
+        "partners_referrals",
+        roles=(Role.PARTNER_REFERENT,),
+        url_prefix="/partners/referrals/",
+    ),
     NavEntry(
         _("Garde nationale reports"),
         "partners_dashboard",

@@ -93,7 +93,11 @@ def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The period is saved."))
             return redirect("portfolio_period_detail", pk=period.pk)
-    return render(request, "portfolio/period_form.html", {"form": form, "period": period})
+    return render(
+        request,
+        "portfolio/period_form.html",
+        {"form": form, "period": period, "framework": _framework(period.profile)},
+    )
 
 
 @reservist_required

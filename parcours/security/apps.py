@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityConfig(AppConfig):
+    name = "parcours.security"
+    label = "security"
+    verbose_name = _("Sign-in and security")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the login receivers)

@@ -40,6 +40,8 @@ def quote(text: str) -> str:
 
 
 def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
+    match = re.search(r"nplurals=(\d+)", po_text)
+    nplurals = int(match.group(1)) if match else 2
     blocks = po_text.split("\n\n")
     missing = []
     for index, block in enumerate(blocks):
@@ -53,15 +55,19 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
         if plural_start is not None:
             msgid = unquote(lines[id_start:plural_start])
             forms = [line for line in lines[str_start:] if line.startswith("msgstr[")]
-            filled = all(not line.endswith('""') for line in forms)
+            filled = len(forms) >= nplurals and all(not line.endswith('""') for line in forms)
             fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
             value = translations.get(msgid)
             if filled and not fuzzy:
                 continue
             if isinstance(value, list) and len(value) == 2:
+                # French catalogues may declare 2 or 3 forms (CLDR adds one for millions): the first is the
+                # singular, every other form is the plural.
                 head = [line for line in lines[:id_start] if not (line.startswith("#,") and "fuzzy" in line)]
+                count = max(nplurals, len(forms))
+                values = [value[0]] + [value[1]] * (count - 1)
                 blocks[index] = "\n".join(
-                    head + lines[id_start:str_start] + [f"msgstr[{n}] {quote(form)}" for n, form in enumerate(value)]
+                    head + lines[id_start:str_start] + [f"msgstr[{n}] {quote(form)}" for n, form in enumerate(values)]
                 )
             else:
                 missing.append(msgid)

@@ -44,12 +44,66 @@ FORCE_WEIGHTS = [
 ]
 #: (e-mail, first name, last name, role, cohort code, consent items, stage reached, then)
 PROSPECTS = [
-    ("etudiant@demo.example.org", "Hugo", "Martin", Role.STUDENT, "ING1-2026", "all", ReferralStage.CONTACTED, ""),
-    ("ines.robert@demo.example.org", "Inès", "Robert", Role.STUDENT, "ING1-2026", "all", ReferralStage.NEW, ""),
-    ("yanis.moreau@demo.example.org", "Yanis", "Moreau", Role.STUDENT, "RISQ1-2026", "contact,studies", ReferralStage.APPLICATION, ""),
-    ("emma.girard@demo.example.org", "Emma", "Girard", Role.STUDENT, "ING3-2026", "all", ReferralStage.JOINED, ""),
-    ("lucas.fontaine@demo.example.org", "Lucas", "Fontaine", Role.STUDENT, "ING2-2026", "contact", ReferralStage.NOT_PURSUED, ""),
-    ("chloe.lambert@demo.example.org", "Chloé", "Lambert", Role.STUDENT, "ING2-2026", "all", ReferralStage.CONTACTED, "withdraw"),
+    (
+        "etudiant@demo.example.org",
+        "Hugo",
+        "Martin",
+        Role.STUDENT,
+        "ING1-2026",
+        "all",
+        ReferralStage.CONTACTED,
+        "",
+    ),
+    (
+        "ines.robert@demo.example.org",
+        "Inès",
+        "Robert",
+        Role.STUDENT,
+        "ING1-2026",
+        "all",
+        ReferralStage.NEW,
+        "",
+    ),
+    (
+        "yanis.moreau@demo.example.org",
+        "Yanis",
+        "Moreau",
+        Role.STUDENT,
+        "RISQ1-2026",
+        "contact,studies",
+        ReferralStage.APPLICATION,
+        "",
+    ),
+    (
+        "emma.girard@demo.example.org",
+        "Emma",
+        "Girard",
+        Role.STUDENT,
+        "ING3-2026",
+        "all",
+        ReferralStage.JOINED,
+        "",
+    ),
+    (
+        "lucas.fontaine@demo.example.org",
+        "Lucas",
+        "Fontaine",
+        Role.STUDENT,
+        "ING2-2026",
+        "contact",
+        ReferralStage.NOT_PURSUED,
+        "",
+    ),
+    (
+        "chloe.lambert@demo.example.org",
+        "Chloé",
+        "Lambert",
+        Role.STUDENT,
+        "ING2-2026",
+        "all",
+        ReferralStage.CONTACTED,
+        "withdraw",
+    ),
     ("personnel@demo.example.org", "Nathalie", "Bernard", Role.STAFF, "", "studies,forces", None, ""),
     ("paul.henry@demo.example.org", "Paul", "Henry", Role.STUDENT, "ING1-2026", "all", None, "draft"),
 ]
@@ -72,7 +126,9 @@ def _ensure_catalogue() -> None:
 def _user(email: str, first: str, last: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, settings.PARCOURS["DEMO_PASSWORD"], first_name=first, last_name=last)
+        user = User.objects.create_user(
+            email, settings.PARCOURS["DEMO_PASSWORD"], first_name=first, last_name=last
+        )
     return user
 
 
@@ -105,7 +161,10 @@ def _population(stdout) -> int:
         else:
             choices = [c for c in cohorts.values() if c.programme.institution_id == institution.pk]
             Membership.objects.get_or_create(
-                user=user, institution=institution, role=Role.STUDENT, defaults={"cohort": rng.choice(choices)}
+                user=user,
+                institution=institution,
+                role=Role.STUDENT,
+                defaults={"cohort": rng.choice(choices)},
             )
         force = rng.choices([f for f, _w in weights], [w for _f, w in weights])[0]
         start_year = this_year - rng.randint(0, 3)
@@ -144,7 +203,9 @@ def _prospects() -> dict[str, int]:
     referent = User.objects.filter(
         memberships__role=Role.PARTNER_REFERENT, memberships__institution=institution
     ).first()
-    forces = list(Force.objects.filter(code__in=["armee-de-terre", "gendarmerie-nationale", "marine-nationale"]))
+    forces = list(
+        Force.objects.filter(code__in=["armee-de-terre", "gendarmerie-nationale", "marine-nationale"])
+    )
     for email, first, last, role, cohort, items, stage, then in PROSPECTS:
         user = _user(email, first, last)
         Membership.objects.get_or_create(
@@ -201,4 +262,3 @@ def build(stdout) -> None:
         f"Partnership: {pages} information pages, {questions} questions, consent text v{consent.version}, "
         f"{population} new demo reservists, interested people {counts}, statistics refreshed."
     )
-

@@ -150,10 +150,22 @@ def _stamp(day: date, hhmm: str) -> str:
     return local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545), never inside a multibyte character."""
+    parts, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > 75:
+            parts.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n".join(parts)
+
+
 def _ade_export(code: str, exam_monday: date, holidays: list[HolidayPeriod], today: date) -> bytes:
     """An export as ADE writes it: one VEVENT per session, UTC, lines folded at 75 octets."""
-    from icalendar.parser import foldline
-
     lines = [
         "BEGIN:VCALENDAR",
         "METHOD:REQUEST",
@@ -196,7 +208,7 @@ def _ade_export(code: str, exam_monday: date, holidays: list[HolidayPeriod], tod
         ]
         lines += event
     lines.append("END:VCALENDAR")
-    return "".join(foldline(line) + "\r\n" for line in lines).encode()
+    return "".join(_fold(line) + "\r\n" for line in lines).encode()
 
 
 def _activity(code: str) -> ActivityType:
@@ -321,7 +333,9 @@ def build(stdout) -> None:
     catch_up = exam_monday + timedelta(days=7)
     while any(_in_holidays(catch_up + timedelta(days=i), holidays) for i in range(5)):
         catch_up += timedelta(days=7)
-    new_date = datetime.combine(catch_up + timedelta(days=2), time(14, 0), tzinfo=timezone.get_default_timezone())
+    new_date = datetime.combine(
+        catch_up + timedelta(days=2), time(14, 0), tzinfo=timezone.get_default_timezone()
+    )
     arrangement_propose(
         arrangement=arrangement,
         actor=users[TEACHER],

@@ -55,15 +55,27 @@ PARTNERS = "Garde nationale, IHEDN, Gendarmerie nationale, Marine nationale, DGA
 
 #: Ten 4-hour sessions: topic, speaker, organisation.
 SESSIONS = [
-    ("La défense nationale et la Garde nationale : organisation, missions", "Colonel Anne Vidal", "Garde nationale"),
+    (
+        "La défense nationale et la Garde nationale : organisation, missions",
+        "Colonel Anne Vidal",
+        "Garde nationale",
+    ),
     ("Stratégie de défense et souveraineté technologique", "Pierre Marchand", "IHEDN"),
     ("Cybersécurité et cyberdéfense de l'entreprise", "Commandant Yann Le Goff", "COMCYBER"),
-    ("Protection des installations sensibles et gestion du risque", "Lieutenant-colonel Marc Rey", "Gendarmerie nationale"),
+    (
+        "Protection des installations sensibles et gestion du risque",
+        "Lieutenant-colonel Marc Rey",
+        "Gendarmerie nationale",
+    ),
     ("Gestion de crise : exercice sur table", "Capitaine de frégate Hélène Morel", "Marine nationale"),
     ("Armement, innovation et industrie de défense", "Sophie Lemaire", "DGA"),
     ("Commandement et leadership en situation dégradée", "Chef de bataillon Karim Haddad", "Armée de terre"),
     ("Résilience des réseaux et des infrastructures vitales", "Julie Perrin", "SGDSN"),
-    ("Droit des conflits armés et éthique de l'ingénieur", "Professeur Luc Bertin", "Université de Montpellier"),
+    (
+        "Droit des conflits armés et éthique de l'ingénieur",
+        "Professeur Luc Bertin",
+        "Université de Montpellier",
+    ),
     ("Soutenance des projets de groupe", "Julien Moreau", "École des mines d'Alès"),
 ]
 
@@ -113,7 +125,9 @@ def build(stdout) -> None:
     running = _course(institution, teacher, YEAR, capacity=RUNNING_CAPACITY, open_=True)
     rule_set = _rules(institution, framework, engineer, director)
     if not institution.engagement_targets.filter(academic_year=YEAR).exists():
-        services.engagement_target_set(institution=institution, academic_year=YEAR, target_days=10, actor=engineer)
+        services.engagement_target_set(
+            institution=institution, academic_year=YEAR, target_days=10, actor=engineer
+        )
 
     students = [(_student(institution, cohort, *row[:3]), row[3]) for row in STUDENTS]
     context = _Context(institution, framework, director, teacher, previous, running)
@@ -126,7 +140,10 @@ def build(stdout) -> None:
     context.attendance(running, until=timezone.localdate())
     context.grades(previous)
     for student, stage in students:
-        if stage == "awarded" and not TrackAward.objects.filter(student=student, institution=institution).exists():
+        if (
+            stage == "awarded"
+            and not TrackAward.objects.filter(student=student, institution=institution).exists()
+        ):
             services.award_grant(
                 student=student,
                 institution=institution,
@@ -147,7 +164,9 @@ def build(stdout) -> None:
 
 
 def _rules(institution, framework, engineer, director) -> TrackRuleSet:
-    rule_set = TrackRuleSet.objects.filter(institution=institution, academic_year=YEAR, title=RULES_TITLE).first()
+    rule_set = TrackRuleSet.objects.filter(
+        institution=institution, academic_year=YEAR, title=RULES_TITLE
+    ).first()
     if rule_set is not None:
         return rule_set
     rule_set = services.rule_set_create(
@@ -161,9 +180,16 @@ def _rules(institution, framework, engineer, director) -> TrackRuleSet:
     blocks = list(framework.items.filter(item_type="block", code__in=["B4", "B5"]))
     level = framework.levels.filter(rank=2).first()
     services.criterion_add(
-        rule_set=rule_set, actor=engineer, kind=CriterionKind.COMPETENCIES, count=3, min_level=level, blocks=blocks
+        rule_set=rule_set,
+        actor=engineer,
+        kind=CriterionKind.COMPETENCIES,
+        count=3,
+        min_level=level,
+        blocks=blocks,
     )
-    services.criterion_add(rule_set=rule_set, actor=engineer, kind=CriterionKind.RESERVE_ECTS, ects=Decimal("3"))
+    services.criterion_add(
+        rule_set=rule_set, actor=engineer, kind=CriterionKind.RESERVE_ECTS, ects=Decimal("3")
+    )
     services.criterion_add(rule_set=rule_set, actor=engineer, kind=CriterionKind.ELECTIVE_PASSED)
     services.criterion_add(rule_set=rule_set, actor=engineer, kind=CriterionKind.ESR_MONTHS, count=12)
     services.criterion_add(rule_set=rule_set, actor=engineer, kind=CriterionKind.RESERVE_DAYS, count=20)
@@ -216,14 +242,16 @@ def _student(institution, cohort, local: str, first: str, last: str) -> User:
     email = f"{local}@demo.example.org"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, settings.PARCOURS["DEMO_PASSWORD"], first_name=first, last_name=last)
+        user = User.objects.create_user(
+            email, settings.PARCOURS["DEMO_PASSWORD"], first_name=first, last_name=last
+        )
     Membership.objects.get_or_create(
         user=user, institution=institution, role=Role.STUDENT, defaults={"cohort": cohort}
     )
     number = f"2190{user.pk:04d}"
-    if not StudentNumber.objects.filter(institution=institution, user=user).exists():
-        if not StudentNumber.objects.filter(institution=institution, number=number).exists():
-            StudentNumber.objects.create(institution=institution, user=user, number=number)
+    numbers = StudentNumber.objects.filter(institution=institution)
+    if not numbers.filter(user=user).exists() and not numbers.filter(number=number).exists():
+        StudentNumber.objects.create(institution=institution, user=user, number=number)
     return user
 
 
@@ -242,7 +270,9 @@ class _Context:
         self.grades_to_give: dict[int, str] = {}
 
     def _jury_session(self) -> JurySession:
-        session = JurySession.objects.filter(institution=self.institution, title="Jury de validation — juin 2026").first()
+        session = JurySession.objects.filter(
+            institution=self.institution, title="Jury de validation — juin 2026"
+        ).first()
         if session is None:
             session = JurySession.objects.create(
                 institution=self.institution,
@@ -321,7 +351,9 @@ class _Context:
         for code, rank in lines:
             competency = self.competencies.get(code)
             if competency is not None:
-                DecisionCompetency.objects.create(decision=decision, competency=competency, level=self.levels.get(rank))
+                DecisionCompetency.objects.create(
+                    decision=decision, competency=competency, level=self.levels.get(rank)
+                )
 
     def pending(self, student, periods) -> None:
         if RecognitionRequest.objects.filter(holder=student, status="in_jury").exists():
@@ -370,13 +402,22 @@ class _Context:
         elif stage == "esr_running":
             profile = self.profile(student, d(2026, 6, 1), d(2031, 5, 31))
             self.period(profile, "military_preparation", d(2026, 7, 6), 12)
-            self.period(profile, "specialisation", timezone.localdate() + datetime.timedelta(days=40), 10,
-                        "Stage de spécialisation protection-défense (planifié)")
-            plan = services.engagement_plan_for(student=student, institution=self.institution, academic_year=YEAR)
+            self.period(
+                profile,
+                "specialisation",
+                timezone.localdate() + datetime.timedelta(days=40),
+                10,
+                "Stage de spécialisation protection-défense (planifié)",
+            )
+            plan = services.engagement_plan_for(
+                student=student, institution=self.institution, academic_year=YEAR
+            )
             if not plan.commitments:
                 plan.commitments = "Deux missions de protection cet hiver ; tutorat des élèves de 1re année."
                 plan.save(update_fields=["commitments"])
-                EngagementActivity.objects.create(plan=plan, title="Tutorat en mathématiques", date=d(2026, 10, 15), days=2)
+                EngagementActivity.objects.create(
+                    plan=plan, title="Tutorat en mathématiques", date=d(2026, 10, 15), days=2
+                )
         elif stage == "esr_ended":
             profile = self.profile(student, d(2025, 1, 6), d(2025, 9, 30))
             pmi = self.period(profile, "military_preparation", d(2025, 7, 7), 12)
@@ -410,6 +451,8 @@ class _Context:
                 services.attendance_record(session=session, actor=self.teacher, statuses=statuses)
 
     def grades(self, course: Course) -> None:
-        grades = {pk: grade for pk, grade in self.grades_to_give.items() if course.enrolments.filter(pk=pk).exists()}
+        grades = {
+            pk: grade for pk, grade in self.grades_to_give.items() if course.enrolments.filter(pk=pk).exists()
+        }
         if grades:
             services.grades_record(course=course, actor=self.teacher, grades=grades)

@@ -22,12 +22,18 @@ class Framework(models.Model):
     institution = models.ForeignKey(
         "accounts.Institution", on_delete=models.CASCADE, related_name="frameworks", null=True, blank=True
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=FrameworkKind.choices, default=FrameworkKind.SCHOOL)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=FrameworkKind.choices, default=FrameworkKind.SCHOOL
+    )
     title_fr = models.CharField(_("title (French)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    academic_year = models.PositiveSmallIntegerField(_("academic year (first calendar year)"), null=True, blank=True)
+    academic_year = models.PositiveSmallIntegerField(
+        _("academic year (first calendar year)"), null=True, blank=True
+    )
     version = models.CharField(_("version"), max_length=40, default="1")
-    status = models.CharField(_("status"), max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
     previous_version = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
     )
@@ -68,9 +74,13 @@ class Competency(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
     identifier = models.CharField(_("identifier"), max_length=255)
     uri = models.URLField(_("URI"), max_length=500, blank=True)
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     code = models.CharField(_("code"), max_length=80, blank=True)
-    item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices, default=ItemType.COMPETENCY)
+    item_type = models.CharField(
+        _("type"), max_length=20, choices=ItemType.choices, default=ItemType.COMPETENCY
+    )
     statement_fr = models.TextField(_("statement (French)"))
     statement_en = models.TextField(_("statement (English)"), blank=True)
     abbreviated_statement = models.CharField(_("abbreviated statement"), max_length=300, blank=True)
@@ -160,7 +170,9 @@ class Association(models.Model):
 class TeachingUnit(models.Model):
     """A teaching unit (UE) of a programme: what an exemption can cover."""
 
-    programme = models.ForeignKey("accounts.Programme", on_delete=models.CASCADE, related_name="teaching_units")
+    programme = models.ForeignKey(
+        "accounts.Programme", on_delete=models.CASCADE, related_name="teaching_units"
+    )
     code = models.CharField(_("code"), max_length=40)
     title_fr = models.CharField(_("title (French)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -172,7 +184,9 @@ class TeachingUnit(models.Model):
         verbose_name = _("teaching unit")
         verbose_name_plural = _("teaching units")
         ordering = ["programme", "semester", "code"]
-        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="teaching_unit_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="teaching_unit_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_fr}"
@@ -188,7 +202,11 @@ class FrameworkImport(models.Model):
 
     institution = models.ForeignKey("accounts.Institution", on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey(
-        Framework, on_delete=models.CASCADE, null=True, blank=True, related_name="imports",
+        Framework,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imports",
         help_text="framework updated by the import; empty when the import creates a new one",
     )
     file = models.FileField(_("file"), upload_to="framework-imports/", blank=True)

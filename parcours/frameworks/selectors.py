@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -172,30 +174,103 @@ def ancestors(competency: Competency) -> list[Competency]:
 # --- Search ----------------------------------------------------------------------------------------------
 
 
+#: Frameworks with at least this many items (ESCO: 13,635) are searched in a per-process memory index.
+MEMORY_INDEX_MIN_ITEMS = 2000
+_INDEX: dict[int, tuple[object, list[tuple[int, str, str, int]]]] = {}
+_SIZES: dict[int, tuple[object, int]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _sizes(framework_ids: list[int]) -> dict[int, tuple[object, int]]:
+    """(last change, item count) per framework; the count is taken again only when the framework changed.
+
+    Services touch ``Framework.updated_at`` on every write (items, imports), which is what this relies on.
+    """
+    sizes = {}
+    for pk, updated_at in Framework.objects.filter(pk__in=framework_ids).values_list("pk", "updated_at"):
+        cached = _SIZES.get(pk)
+        if cached is None or cached[0] != updated_at:
+            cached = (updated_at, Competency.objects.filter(framework_id=pk).count())
+            with _INDEX_LOCK:
+                _SIZES[pk] = cached
+        sizes[pk] = cached
+    return sizes
+
+
+def _relevance(text: str, code: str, phrase: str, raw_query: str) -> int:
+    if code and code.lower() == raw_query:
+        return 4
+    if text.startswith(phrase):
+        return 3
+    if f" {phrase}" in text or f"\n{phrase}" in text:
+        return 2
+    return 1
+
+
+def _memory_index(framework_id: int, stamp: object) -> list[tuple[int, str, str, int]]:
+    """(pk, search_text, code, statement length) of every item, rebuilt when the framework changes."""
+    cached = _INDEX.get(framework_id)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    rows = [
+        (pk, text, code, length)
+        for pk, text, code, length in Competency.objects.filter(framework_id=framework_id)
+        .annotate(length=Length("statement_fr"))
+        .values_list("pk", "search_text", "code", "length")
+        .iterator(chunk_size=5000)
+    ]
+    with _INDEX_LOCK:
+        _INDEX[framework_id] = (stamp, rows)
+    return rows
+
+
 def competency_search(*, framework_ids: Iterable[int], query: str, limit: int = 20) -> list[Competency]:
     """Items of the given frameworks matching every word of ``query``, accents and case ignored.
 
     ``securite`` finds « Sécurité ». Ranking: exact code, then items whose French statement starts with the
     query, then items containing the query as a phrase, then the others; shorter statements first.
+    Matching runs on the accent-folded ``search_text``: in the database (``LIKE``) for school frameworks,
+    in a memory index refreshed on change for large reference frameworks such as ESCO.
     """
     terms = query_terms(query)
     if not terms:
         return []
+    limit = max(1, min(limit, 100))
     phrase = " ".join(terms)
-    queryset = Competency.objects.filter(framework_id__in=list(framework_ids))
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
-    queryset = queryset.annotate(
-        relevance=Case(
-            When(code__iexact=query.strip(), then=Value(4)),
-            When(search_text__startswith=phrase, then=Value(3)),
-            When(search_text__contains=f" {phrase}", then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        statement_length=Length("statement_fr"),
-    ).order_by("-relevance", "statement_length", "pk")
-    return list(queryset.select_related("framework")[: max(1, min(limit, 100))])
+    raw_query = query.strip().lower()
+    sizes = _sizes(list(framework_ids))
+    large = [pk for pk, (_stamp, count) in sizes.items() if count >= MEMORY_INDEX_MIN_ITEMS]
+    small = [pk for pk in sizes if pk not in large]
+
+    ranked: list[tuple[int, int, int]] = []  # (-relevance, length, pk)
+    for framework_id in large:
+        rows = _memory_index(framework_id, sizes[framework_id][0])
+        for term in sorted(terms, key=len, reverse=True):  # the longest word narrows the rows first
+            rows = [row for row in rows if term in row[1]]
+        ranked.extend(
+            (-_relevance(text, code, phrase, raw_query), length, pk) for pk, text, code, length in rows
+        )
+    if small:
+        queryset = Competency.objects.filter(framework_id__in=small)
+        for term in terms:
+            queryset = queryset.filter(search_text__contains=term)
+        queryset = queryset.annotate(
+            relevance=Case(
+                When(code__iexact=query.strip(), then=Value(4)),
+                When(search_text__startswith=phrase, then=Value(3)),
+                When(search_text__contains=f" {phrase}", then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            statement_length=Length("statement_fr"),
+        ).order_by("-relevance", "statement_length", "pk")
+        ranked.extend(
+            (-relevance, length, pk)
+            for pk, relevance, length in queryset.values_list("pk", "relevance", "statement_length")[:limit]
+        )
+    best = [pk for _r, _l, pk in heapq.nsmallest(limit, ranked)]
+    found = Competency.objects.select_related("framework").in_bulk(best)
+    return [found[pk] for pk in best if pk in found]
 
 
 def search_in_framework(framework: Framework, query: str, limit: int = 50) -> list[Competency]:

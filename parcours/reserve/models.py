@@ -60,14 +60,18 @@ class RecognitionRule(models.Model):
     level, ECTS and exemptions. Approved rules are immutable: a change is a new version (``previous``).
     """
 
-    institution = models.ForeignKey("accounts.Institution", on_delete=models.CASCADE, related_name="recognition_rules")
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.CASCADE, related_name="recognition_rules"
+    )
     framework = models.ForeignKey(
         "frameworks.Framework", on_delete=models.PROTECT, related_name="recognition_rules"
     )
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="rules")
     force = models.ForeignKey(Force, on_delete=models.PROTECT, null=True, blank=True, related_name="rules")
     min_days = models.PositiveSmallIntegerField(_("minimum days"), default=0)
-    rank_band = models.CharField(_("rank band"), max_length=16, choices=RankBand.choices, blank=True, default="")
+    rank_band = models.CharField(
+        _("rank band"), max_length=16, choices=RankBand.choices, blank=True, default=""
+    )
     title_fr = models.CharField(_("title (French)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     ects_mode = models.CharField(_("ECTS"), max_length=16, choices=EctsMode.choices, default=EctsMode.NONE)
@@ -76,14 +80,19 @@ class RecognitionRule(models.Model):
     )
     ects_cap = models.DecimalField(_("ECTS cap"), max_digits=5, decimal_places=2, null=True, blank=True)
     exempted_units = models.ManyToManyField(
-        "frameworks.TeachingUnit", blank=True, related_name="exempting_rules", verbose_name=_("exempted teaching units")
+        "frameworks.TeachingUnit",
+        blank=True,
+        related_name="exempting_rules",
+        verbose_name=_("exempted teaching units"),
     )
     internship_weeks_exempted = models.PositiveSmallIntegerField(_("internship weeks exempted"), default=0)
     supplement_wording_fr = models.TextField(_("diploma-supplement wording (French)"), blank=True)
     supplement_wording_en = models.TextField(_("diploma-supplement wording (English)"), blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=RuleStatus.choices, default=RuleStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RuleStatus.choices, default=RuleStatus.DRAFT
+    )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
@@ -131,8 +140,12 @@ class RuleCompetency(models.Model):
     """A competency a rule recognises, with the level reached."""
 
     rule = models.ForeignKey(RecognitionRule, on_delete=models.CASCADE, related_name="competencies")
-    competency = models.ForeignKey("frameworks.Competency", on_delete=models.PROTECT, related_name="rule_links")
-    level = models.ForeignKey("frameworks.Level", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    competency = models.ForeignKey(
+        "frameworks.Competency", on_delete=models.PROTECT, related_name="rule_links"
+    )
+    level = models.ForeignKey(
+        "frameworks.Level", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("competency recognised by a rule")

@@ -70,11 +70,26 @@ def period_create(request: HttpRequest) -> HttpResponse:
         except PortfolioError as exc:
             add_service_error(form, exc)
         else:
+            _claim_accepted_suggestions(request, period)
             messages.success(
                 request, _("The period is saved. Add its attestation and the competencies you claim.")
             )
             return redirect("portfolio_period_detail", pk=period.pk)
-    return render(request, "portfolio/period_form.html", {"form": form, "creating": True})
+    return render(
+        request, "portfolio/period_form.html", {"form": form, "creating": True, "framework": _framework(profile)}
+    )
+
+
+def _claim_accepted_suggestions(request: HttpRequest, period) -> None:
+    """Suggestions kept while typing the description become claims of the new period."""
+    framework = _framework(period.profile)
+    ids = [int(v) for v in request.POST.getlist("accepted_competency") if v.isdigit()]
+    if framework is None or not ids:
+        return
+    from parcours.frameworks.models import Competency
+
+    for competency in Competency.objects.filter(framework=framework, pk__in=ids):
+        services.claim_add(period=period, actor=request.user, competency=competency, from_suggestion=True)
 
 
 @reservist_required

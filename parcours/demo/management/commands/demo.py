@@ -9,10 +9,20 @@ from parcours.demo import frameworks as frameworks_demo
 from parcours.demo import partners as partners_demo
 from parcours.demo import recognition as recognition_demo
 from parcours.demo import scheduling as scheduling_demo
+from parcours.demo import security as security_demo
 from parcours.demo import track as track_demo
 
 #: Demo steps, in order. Each domain adds its own module with a ``build(stdout)`` function.
-STEPS = [accounts, frameworks_demo, credentials_demo, recognition_demo, scheduling_demo, track_demo, partners_demo]
+STEPS = [
+    accounts,
+    frameworks_demo,
+    credentials_demo,
+    recognition_demo,
+    scheduling_demo,
+    track_demo,
+    partners_demo,
+    security_demo,
+]
 
 
 class Command(BaseCommand):

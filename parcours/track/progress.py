@@ -1,0 +1,747 @@
+"""Where students stand on the track: per criterion done / pending / missing, with explanations.
+
+Computed in bulk: :func:`gather_facts` reads what the track needs for any number of students in a fixed
+number of queries (about a dozen, whatever the cohort size), then :func:`evaluate` applies a rule set to
+each student's facts in memory. ``student_progress`` is the same computation for one student.
+
+What counts:
+- competencies: recognised by a current, non-refused decision of the institution; the highest level
+  reached per competency (a competency validated twice counts once); a block contains a competency when
+  it is one of its ancestors (matched by id, or by code across framework versions); levels compare by rank;
+- ECTS: the ECTS of the current validated activities;
+- pending (competencies, ECTS): a recognition request waiting for a decision (submitted … appealed);
+- elective: an enrolment with result « passed » in a course of the institution (any year);
+- ESR months: the months the engagement overlaps the studies (from the cohort's graduation year and the
+  rule set's length of studies), up to today; pending when the engagement, if it runs to its end date,
+  reaches the threshold;
+- reserve days: the days of the declared periods that have ended; pending when the planned ones would do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from . import conf
+from .enums import AwardStatus, CourseResult, CriterionKind, CriterionState, EnrolmentStatus, TrackStatus
+from .models import Enrolment, TrackAward, TrackCriterion, TrackRuleSet
+from .rules import describe_criterion
+
+# --- Dates -----------------------------------------------------------------------------------------------
+
+
+def academic_year_of(institution, day: datetime.date | None = None) -> int:
+    """The academic year (its first calendar year) that ``day`` falls in, for ``institution``."""
+    day = day or timezone.localdate()
+    start = (institution.academic_year_start_month, institution.academic_year_start_day)
+    return day.year if (day.month, day.day) >= start else day.year - 1
+
+
+def academic_year_bounds(institution, year: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, institution.academic_year_start_month, institution.academic_year_start_day)
+    end = datetime.date(year + 1, institution.academic_year_start_month, institution.academic_year_start_day)
+    return start, end - datetime.timedelta(days=1)
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when ``end`` is before ``start``)."""
+    if end < start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+# --- Facts -----------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ValidatedCompetency:
+    key: str  # identity across framework versions: code, or the id when the item has no code
+    rank: int | None
+    ancestor_ids: frozenset[int]
+    ancestor_codes: frozenset[str]
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the track needs to know about one student, read in bulk."""
+
+    student_id: int
+    cohort_id: int | None = None
+    studies_start: datetime.date | None = None
+    studies_end: datetime.date | None = None
+    competencies: list[ValidatedCompetency] = field(default_factory=list)
+    pending_requests: int = 0
+    ects: Decimal = Decimal(0)
+    enrolments: list[dict] = field(default_factory=list)
+    esr_start: datetime.date | None = None
+    esr_end: datetime.date | None = None
+    reservist_status: str = ""
+    days_done: int = 0
+    days_planned: int = 0
+    has_activity: bool = False  # anything recorded: a request, a period, an enrolment, an engagement
+    recent_activity: bool = False  # something changed since ``active_since`` (see ``gather_facts``)
+    award: TrackAward | None = None
+
+
+def _ids_filter(students: Iterable[int] | QuerySet) -> Iterable[int] | QuerySet:
+    return students if isinstance(students, QuerySet) else list(students)
+
+
+def gather_facts(
+    institution,
+    students: Iterable[int] | QuerySet,
+    *,
+    study_years: int = 3,
+    today: datetime.date | None = None,
+    active_since: datetime.datetime | None = None,
+) -> dict[int, Facts]:
+    """Facts for every student id in ``students`` (a list, or a ``values('user_id')`` queryset).
+
+    About ten queries whatever the number of students. ``recent_activity`` says whether a request, a
+    period, an enrolment or the engagement changed since ``active_since`` (default: 120 days ago).
+    """
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from parcours.accounts.enums import Role
+    from parcours.accounts.models import Membership
+    from parcours.frameworks.models import Competency
+    from parcours.portfolio.models import ReservistProfile
+    from parcours.recognition.models import DecisionCompetency, RecognitionRequest, ValidatedActivity
+
+    today = today or timezone.localdate()
+    since = active_since or timezone.now() - datetime.timedelta(days=120)
+    recent = Count("pk", filter=Q(updated_at__gte=since))
+    ids = _ids_filter(students)
+    facts: dict[int, Facts] = {}
+    memberships = (
+        Membership.objects.active()
+        .filter(institution=institution, role=Role.STUDENT, user_id__in=ids)
+        .values_list("user_id", "cohort_id", "cohort__graduation_year")
+    )
+    month, day = institution.academic_year_start_month, institution.academic_year_start_day
+    for user_id, cohort_id, graduation_year in memberships:
+        item = facts.setdefault(user_id, Facts(student_id=user_id))
+        if cohort_id and item.cohort_id is None:
+            item.cohort_id = cohort_id
+            if graduation_year:
+                item.studies_start = datetime.date(graduation_year - study_years, month, day)
+                item.studies_end = datetime.date(graduation_year, month, day) - datetime.timedelta(days=1)
+    if isinstance(ids, list):
+        for user_id in ids:  # a student may be looked at without a student membership (e.g. graduated)
+            facts.setdefault(user_id, Facts(student_id=user_id))
+
+    # Competencies recognised by current, non-refused decisions (highest rank per competency).
+    lines = list(
+        DecisionCompetency.objects.filter(
+            decision__is_current=True,
+            decision__request__institution=institution,
+            decision__request__holder_id__in=ids,
+        )
+        .exclude(decision__outcome="refused")
+        .values_list(
+            "decision__request__holder_id",
+            "competency_id",
+            "competency__framework_id",
+            "competency__code",
+            "level__rank",
+        )
+    )
+    framework_ids = {line[2] for line in lines}
+    parents: dict[int, tuple[int | None, str]] = {}
+    if framework_ids:
+        for pk, parent_id, code in Competency.objects.filter(framework_id__in=framework_ids).values_list(
+            "pk", "parent_id", "code"
+        ):
+            parents[pk] = (parent_id, code)
+    ancestry: dict[int, tuple[frozenset[int], frozenset[str]]] = {}
+
+    def ancestors_of(pk: int) -> tuple[frozenset[int], frozenset[str]]:
+        if pk not in ancestry:
+            ids_, codes = set(), set()
+            current = parents.get(pk, (None, ""))[0]
+            while current is not None and current not in ids_ and len(ids_) < 50:
+                ids_.add(current)
+                parent, code = parents.get(current, (None, ""))
+                if code:
+                    codes.add(code)
+                current = parent
+            ancestry[pk] = (frozenset(ids_), frozenset(codes))
+        return ancestry[pk]
+
+    best: dict[tuple[int, str], ValidatedCompetency] = {}
+    for holder_id, competency_id, _framework, code, rank in lines:
+        key = code or f"#{competency_id}"
+        ancestor_ids, ancestor_codes = ancestors_of(competency_id)
+        current = best.get((holder_id, key))
+        if current is None or (rank or 0) > (current.rank or 0):
+            best[(holder_id, key)] = ValidatedCompetency(key, rank, ancestor_ids, ancestor_codes)
+    for (holder_id, _key), validated in best.items():
+        if holder_id in facts:
+            facts[holder_id].competencies.append(validated)
+
+    pending_states = conf.get("PENDING_REQUEST_STATES")
+    requests = (
+        RecognitionRequest.objects.filter(institution=institution, holder_id__in=ids)
+        .order_by()
+        .values("holder_id")
+        .annotate(pending=Count("pk", filter=Q(status__in=pending_states)), recent=recent)
+        .values_list("holder_id", "pending", "recent")
+    )
+    for holder_id, pending, changed in requests:
+        if holder_id in facts:
+            item = facts[holder_id]
+            item.pending_requests, item.has_activity = pending, True
+            item.recent_activity = item.recent_activity or bool(changed)
+
+    ects_rows = (
+        ValidatedActivity.objects.filter(
+            is_current=True,
+            decision__is_current=True,
+            decision__request__institution=institution,
+            decision__request__holder_id__in=ids,
+        )
+        .order_by()
+        .values("decision__request__holder_id")
+        .annotate(total=Sum("ects"))
+        .values_list("decision__request__holder_id", "total")
+    )
+    for holder_id, total in ects_rows:
+        if holder_id in facts:
+            facts[holder_id].ects = total or Decimal(0)
+
+    enrolments = (
+        Enrolment.objects.filter(course__institution=institution, student_id__in=ids)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .annotate(changed=ExpressionWrapper(Q(status_changed_at__gte=since), output_field=BooleanField()))
+        .values_list(
+            "student_id",
+            "course_id",
+            "course__title_fr",
+            "course__title_en",
+            "course__grade_max",
+            "course__academic_year",
+            "status",
+            "result",
+            "grade",
+            "changed",
+        )
+        .order_by("course__academic_year", "pk")
+    )
+    for (
+        student_id,
+        course_id,
+        title_fr,
+        title_en,
+        grade_max,
+        year,
+        status,
+        result,
+        grade,
+        changed,
+    ) in enrolments:
+        if student_id in facts:
+            facts[student_id].enrolments.append(
+                {
+                    "course_id": course_id,
+                    "title_fr": title_fr,
+                    "title_en": title_en or title_fr,
+                    "grade_max": grade_max,
+                    "year": year,
+                    "status": status,
+                    "result": result,
+                    "grade": grade,
+                }
+            )
+            facts[student_id].has_activity = True
+            facts[student_id].recent_activity = facts[student_id].recent_activity or bool(changed)
+
+    # The engagement and the declared periods, in one query (one row per reservist profile).
+    profiles = (
+        ReservistProfile.objects.filter(user_id__in=ids)
+        .annotate(
+            changed=ExpressionWrapper(Q(updated_at__gte=since), output_field=BooleanField()),
+            done=Sum("periods__days", filter=Q(periods__end_date__lte=today)),
+            planned=Sum("periods__days", filter=Q(periods__end_date__gt=today)),
+            n_periods=Count("periods"),
+            recent_periods=Count("periods", filter=Q(periods__updated_at__gte=since)),
+        )
+        .values_list(
+            "user_id",
+            "esr_start",
+            "esr_end",
+            "status",
+            "changed",
+            "done",
+            "planned",
+            "n_periods",
+            "recent_periods",
+        )
+    )
+    for user_id, start, end, status, changed, done, planned, n_periods, recent_periods in profiles:
+        if user_id in facts:
+            item = facts[user_id]
+            item.esr_start, item.esr_end, item.reservist_status = start, end, status
+            item.days_done, item.days_planned = done or 0, planned or 0
+            if start or n_periods:  # declaring an engagement or a period is progress
+                item.has_activity = True
+                item.recent_activity = item.recent_activity or bool(recent_periods) or bool(start and changed)
+
+    for award in TrackAward.objects.filter(
+        institution=institution, student_id__in=ids, status=AwardStatus.AWARDED
+    ).select_related("decided_by"):
+        if award.student_id in facts:
+            facts[award.student_id].award = award
+    return facts
+
+
+# --- Evaluation ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompiledCriterion:
+    """A criterion with what evaluation needs, read once per rule set."""
+
+    criterion: TrackCriterion
+    block_ids: frozenset[int]
+    block_codes: frozenset[str]
+    min_rank: int | None
+
+    @cached_property
+    def label(self) -> str:
+        return describe_criterion(self.criterion)
+
+
+def compile_rule_set(rule_set: TrackRuleSet) -> list[CompiledCriterion]:
+    compiled = []
+    for criterion in rule_set.criteria.select_related("min_level").prefetch_related("blocks"):
+        blocks = list(criterion.blocks.all())
+        compiled.append(
+            CompiledCriterion(
+                criterion,
+                frozenset(b.pk for b in blocks),
+                frozenset(b.code for b in blocks if b.code),
+                criterion.min_level.rank if criterion.min_level_id else None,
+            )
+        )
+    return compiled
+
+
+@dataclass(slots=True)
+class CriterionProgress:
+    compiled: CompiledCriterion
+    state: str
+    have: Decimal | int
+    need: Decimal | int
+    detail: dict = field(default_factory=dict)
+    blocker: str = ""  # why it can no longer be met without a new step: esr_ended, elective_failed
+
+    @property
+    def kind(self) -> str:
+        return self.compiled.criterion.kind
+
+    @property
+    def label(self) -> str:
+        return self.compiled.label
+
+    @property
+    def state_label(self) -> str:
+        return CriterionState(self.state).label
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == CriterionState.DONE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == CriterionState.PENDING
+
+    @property
+    def is_missing(self) -> bool:
+        return self.state == CriterionState.MISSING
+
+    @property
+    def percent(self) -> int:
+        if not self.need:
+            return 100 if self.is_done else 0
+        return min(100, int(100 * Decimal(self.have) / Decimal(self.need)))
+
+    @property
+    def explanation(self) -> str:
+        """What is done, what is missing and what is pending, in a sentence (active language)."""
+        return _explain(self)
+
+    @property
+    def short(self) -> str:
+        """A few words for tables: « ECTS 1/3 », « Elective: failed (7.5/20) »…"""
+        return _short(self)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value != value.to_integral_value() else str(int(value))
+    return str(value)
+
+
+def _explain(p: CriterionProgress) -> str:
+    d = p.detail
+    kind = p.kind
+    if kind == CriterionKind.COMPETENCIES:
+        text = _("%(have)s of %(need)s competencies validated.") % {"have": p.have, "need": p.need}
+        if not p.is_done and d.get("pending_requests"):
+            text += " " + _("%(n)s recognition request(s) awaiting a decision.") % {
+                "n": d["pending_requests"]
+            }
+        elif not p.is_done:
+            text += " " + _("Ask for the recognition of your reserve periods to progress.")
+        return text
+    if kind == CriterionKind.RESERVE_ECTS:
+        text = _("%(have)s of %(need)s ECTS recognised.") % {"have": _fmt(p.have), "need": _fmt(p.need)}
+        if not p.is_done and d.get("pending_requests"):
+            text += " " + _("%(n)s recognition request(s) awaiting a decision.") % {
+                "n": d["pending_requests"]
+            }
+        return text
+    if kind == CriterionKind.ELECTIVE_PASSED:
+        enrolment = d.get("enrolment")
+        if enrolment is None:
+            return _("Not enrolled in the elective course yet.")
+        title = enrolment["title_en"] if _is_english() else enrolment["title_fr"]
+        grade = {"grade": _fmt(enrolment["grade"]), "max": _fmt(enrolment["grade_max"]), "course": title}
+        if enrolment["result"] == CourseResult.PASSED:
+            return _("Passed with %(grade)s/%(max)s (%(course)s).") % grade
+        if enrolment["result"] == CourseResult.FAILED:
+            return _("Not passed: %(grade)s/%(max)s (%(course)s). Enrol again next year.") % grade
+        if enrolment["status"] == EnrolmentStatus.WAITLISTED:
+            return _("On the waiting list of %(course)s.") % grade
+        return _("Enrolled in %(course)s; not graded yet.") % grade
+    if kind == CriterionKind.ESR_MONTHS:
+        text = _("%(have)s of %(need)s months of engagement during studies.") % {
+            "have": p.have,
+            "need": p.need,
+        }
+        if d.get("no_esr"):
+            return text + " " + _("No engagement (ESR) declared in the portfolio.")
+        if p.blocker == "esr_ended":
+            return (
+                text
+                + " "
+                + _("The engagement ended on %(date)s.") % {"date": d["esr_end"].strftime("%d/%m/%Y")}
+            )
+        if p.is_pending:
+            if d.get("esr_end"):
+                return (
+                    text
+                    + " "
+                    + _("The engagement runs until %(date)s.") % {"date": d["esr_end"].strftime("%d/%m/%Y")}
+                )
+            return text + " " + _("The engagement is running.")
+        if not p.is_done:
+            return text + " " + _("The engagement ends too early: renew it to reach the threshold.")
+        return text
+    text = _("%(have)s of %(need)s days of reserve activity.") % {"have": p.have, "need": p.need}
+    if not p.is_done and d.get("planned"):
+        text += " " + _("%(n)s more days planned.") % {"n": d["planned"]}
+    return text
+
+
+def _short(p: CriterionProgress) -> str:
+    d = p.detail
+    kind = p.kind
+    if kind == CriterionKind.COMPETENCIES:
+        text = _("Competencies %(have)s/%(need)s") % {"have": p.have, "need": p.need}
+        if p.is_pending:
+            text += " " + _("(request pending)")
+        return text
+    if kind == CriterionKind.RESERVE_ECTS:
+        text = _("ECTS %(have)s/%(need)s") % {"have": _fmt(p.have), "need": _fmt(p.need)}
+        return text + (" " + _("(request pending)") if p.is_pending else "")
+    if kind == CriterionKind.ELECTIVE_PASSED:
+        enrolment = d.get("enrolment")
+        if enrolment is None:
+            return _("Elective: not enrolled")
+        if enrolment["result"] == CourseResult.FAILED:
+            return _("Elective: failed (%(grade)s/%(max)s)") % {
+                "grade": _fmt(enrolment["grade"]),
+                "max": _fmt(enrolment["grade_max"]),
+            }
+        if enrolment["status"] == EnrolmentStatus.WAITLISTED:
+            return _("Elective: waiting list")
+        return _("Elective: enrolled")
+    if kind == CriterionKind.ESR_MONTHS:
+        if d.get("no_esr"):
+            return _("ESR: none declared")
+        text = _("ESR %(have)s/%(need)s months") % {"have": p.have, "need": p.need}
+        if p.blocker == "esr_ended":
+            text += " " + _("(ended %(date)s)") % {"date": d["esr_end"].strftime("%d/%m/%Y")}
+        return text
+    text = _("Reserve days %(have)s/%(need)s") % {"have": p.have, "need": p.need}
+    if d.get("planned") and not p.is_done:
+        text += " " + _("(+%(n)s planned)") % {"n": d["planned"]}
+    return text
+
+
+def _is_english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "fr").startswith("en")
+
+
+def _evaluate_criterion(c: CompiledCriterion, f: Facts, today: datetime.date) -> CriterionProgress:
+    criterion = c.criterion
+    kind = criterion.kind
+    if kind == CriterionKind.COMPETENCIES:
+        matching = [
+            v
+            for v in f.competencies
+            if (c.min_rank is None or (v.rank or 0) >= c.min_rank)
+            and (not c.block_ids or (v.ancestor_ids & c.block_ids) or (v.ancestor_codes & c.block_codes))
+        ]
+        have, need = len(matching), criterion.count or 0
+        state = (
+            CriterionState.DONE
+            if have >= need
+            else (CriterionState.PENDING if f.pending_requests else CriterionState.MISSING)
+        )
+        return CriterionProgress(c, state, have, need, {"pending_requests": f.pending_requests})
+    if kind == CriterionKind.RESERVE_ECTS:
+        have, need = f.ects, criterion.ects or Decimal(0)
+        state = (
+            CriterionState.DONE
+            if have >= need
+            else (CriterionState.PENDING if f.pending_requests else CriterionState.MISSING)
+        )
+        return CriterionProgress(c, state, have, need, {"pending_requests": f.pending_requests})
+    if kind == CriterionKind.ELECTIVE_PASSED:
+        passed = [e for e in f.enrolments if e["result"] == CourseResult.PASSED]
+        open_ = [e for e in f.enrolments if not e["result"]]
+        failed = [e for e in f.enrolments if e["result"] == CourseResult.FAILED]
+        if passed:
+            return CriterionProgress(c, CriterionState.DONE, 1, 1, {"enrolment": passed[-1]})
+        if open_:
+            return CriterionProgress(c, CriterionState.PENDING, 0, 1, {"enrolment": open_[-1]})
+        if failed:
+            return CriterionProgress(
+                c, CriterionState.MISSING, 0, 1, {"enrolment": failed[-1]}, "elective_failed"
+            )
+        return CriterionProgress(c, CriterionState.MISSING, 0, 1, {"enrolment": None})
+    if kind == CriterionKind.ESR_MONTHS:
+        need = criterion.count or 0
+        if f.esr_start is None:
+            return CriterionProgress(c, CriterionState.MISSING, 0, need, {"no_esr": True})
+        start = max(f.esr_start, f.studies_start) if f.studies_start else f.esr_start
+        ends = [d for d in (f.esr_end, f.studies_end) if d is not None]
+        until_today = min([today, *ends])
+        have = months_between(start, until_today)
+        detail = {"esr_end": f.esr_end}
+        if have >= need:
+            return CriterionProgress(c, CriterionState.DONE, have, need, detail)
+        if f.esr_end is not None and f.esr_end < today:
+            return CriterionProgress(c, CriterionState.MISSING, have, need, detail, "esr_ended")
+        projected_end = min(ends) if ends else None
+        if projected_end is None or months_between(start, projected_end) >= need:
+            return CriterionProgress(c, CriterionState.PENDING, have, need, detail)
+        return CriterionProgress(c, CriterionState.MISSING, have, need, detail)
+    need = criterion.count or 0
+    have = f.days_done
+    detail = {"planned": f.days_planned}
+    if have >= need:
+        return CriterionProgress(c, CriterionState.DONE, have, need, detail)
+    if have + f.days_planned >= need:
+        return CriterionProgress(c, CriterionState.PENDING, have, need, detail)
+    return CriterionProgress(c, CriterionState.MISSING, have, need, detail)
+
+
+@dataclass
+class StudentProgress:
+    student_id: int
+    rule_set: TrackRuleSet
+    criteria: list[CriterionProgress]
+    status: str
+    facts: Facts
+
+    @property
+    def award(self) -> TrackAward | None:
+        return self.facts.award
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.criteria) and all(p.is_done for p in self.criteria)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for p in self.criteria if p.is_done)
+
+    @property
+    def status_label(self) -> str:
+        return TrackStatus(self.status).label
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the student is not complete: the explanation of each criterion not done."""
+        return [f"{p.label} — {p.explanation}" for p in self.criteria if not p.is_done]
+
+    def snapshot(self) -> dict:
+        """The progress as stored with an award (JSON)."""
+        return {
+            "rule_set": self.rule_set.pk,
+            "criteria": [
+                {
+                    "criterion": p.compiled.criterion.pk,
+                    "kind": p.kind,
+                    "label": p.label,
+                    "state": p.state,
+                    "have": _fmt(p.have),
+                    "need": _fmt(p.need),
+                    "explanation": p.explanation,
+                }
+                for p in self.criteria
+            ],
+        }
+
+
+def evaluate(
+    rule_set: TrackRuleSet, compiled: list[CompiledCriterion], facts: Facts, today: datetime.date
+) -> StudentProgress:
+    criteria = [_evaluate_criterion(c, facts, today) for c in compiled]
+    if facts.award is not None:
+        status = TrackStatus.AWARDED
+    elif criteria and all(p.is_done for p in criteria):
+        status = TrackStatus.COMPLETE
+    else:
+        started = facts.has_activity or any(not p.is_missing for p in criteria)
+        quiet = not facts.recent_activity
+        if not started:
+            status = TrackStatus.NOT_STARTED
+        elif any(p.blocker for p in criteria) or (not any(p.is_pending for p in criteria) and quiet):
+            status = TrackStatus.STUCK
+        else:
+            status = TrackStatus.IN_PROGRESS
+    return StudentProgress(facts.student_id, rule_set, criteria, status, facts)
+
+
+def progress_for_students(
+    rule_set: TrackRuleSet,
+    students: Iterable[int] | QuerySet,
+    *,
+    today: datetime.date | None = None,
+    scope: tuple | None = None,
+) -> dict[int, StudentProgress]:
+    """Progress of many students against ``rule_set``, in a bounded number of queries.
+
+    With ``scope`` (a hashable naming the group of students, e.g. ``("cohort", 12)``), the result is kept in
+    a small per-process cache and reused as long as :func:`data_fingerprint` of the institution, the rule
+    set's version and the day are unchanged. The returned objects are shared: read them, never change them.
+    """
+    today = today or timezone.localdate()
+    key = fingerprint = None
+    if scope is not None:
+        key = (rule_set.pk, rule_set.version, today, scope)
+        fingerprint = data_fingerprint(rule_set.institution_id)
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None and hit[0] == fingerprint:
+                _CACHE.move_to_end(key)
+                return hit[1]
+    compiled = compile_rule_set(rule_set)
+    facts = gather_facts(
+        rule_set.institution,
+        students,
+        study_years=rule_set.study_years,
+        today=today,
+        active_since=timezone.now() - datetime.timedelta(days=rule_set.stuck_after_days),
+    )
+    result = {sid: evaluate(rule_set, compiled, f, today) for sid, f in facts.items()}
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = (fingerprint, result)
+            _CACHE.move_to_end(key)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return result
+
+
+#: Cohort and institution computations kept per process (least recently used first out).
+CACHE_SIZE = 32
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def data_fingerprint(institution_id: int) -> tuple:
+    """What changes whenever anything the track reads changes for the institution (seven small aggregates).
+
+    Counts catch creations and deletions; the latest timestamps catch changes (requests, periods,
+    engagements and enrolments carry an ``updated_at``/``status_changed_at``; a decision, a correction or
+    an award adds a row or sets a date; a change of cohort changes the memberships' sum of cohorts).
+    """
+    from parcours.accounts.models import Membership
+    from parcours.portfolio.models import ReservePeriod, ReservistProfile
+    from parcours.recognition.models import Decision, RecognitionRequest
+
+    def agg(queryset, **aggregates) -> tuple:
+        return tuple(queryset.order_by().aggregate(**aggregates).values())
+
+    return (
+        agg(
+            RecognitionRequest.objects.filter(institution_id=institution_id),
+            n=Count("pk"),
+            t=Max("updated_at"),
+        ),
+        agg(
+            Decision.objects.filter(request__institution_id=institution_id), n=Count("pk"), t=Max("signed_at")
+        ),
+        agg(
+            ReservistProfile.objects.filter(institution_id=institution_id), n=Count("pk"), t=Max("updated_at")
+        ),
+        agg(
+            ReservePeriod.objects.filter(profile__institution_id=institution_id),
+            n=Count("pk"),
+            t=Max("updated_at"),
+        ),
+        agg(
+            Enrolment.objects.filter(course__institution_id=institution_id),
+            n=Count("pk"),
+            t=Max("status_changed_at"),
+        ),
+        agg(
+            TrackAward.objects.filter(institution_id=institution_id),
+            n=Count("pk"),
+            t=Max("decided_at"),
+            r=Max("revoked_at"),
+        ),
+        agg(
+            Membership.objects.filter(institution_id=institution_id, role="student"),
+            n=Count("pk", filter=Q(is_active=True)),
+            c=Sum("cohort_id"),
+            t=Max("created_at"),
+        ),
+    )
+
+
+def student_progress(
+    rule_set: TrackRuleSet, student, *, today: datetime.date | None = None
+) -> StudentProgress:
+    return progress_for_students(rule_set, [student.pk], today=today)[student.pk]
+
+
+def status_counts(progress: dict[int, StudentProgress]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for item in progress.values():
+        counts[item.status] += 1
+    return {status: counts.get(status, 0) for status in TrackStatus.values}

@@ -33,7 +33,7 @@ def token(world, institution):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case, token):
     # Business refusals (400/404/409) of schema-valid data are expected: only conformance is checked.
     case.call_and_validate(

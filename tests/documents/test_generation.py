@@ -291,5 +291,6 @@ def test_revoke_then_reissue_makes_a_new_revision(make_user, institution):
     assert list(documents_for_source("tests.source", "9")) == [second, first]
 
 
+@pytest.mark.django_db
 def test_every_kind_has_its_templates():
     assert [m for m in run_checks() if m.id and m.id.startswith("documents.")] == []

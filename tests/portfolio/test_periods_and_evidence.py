@@ -65,7 +65,7 @@ def test_declaring_a_period_through_the_form(client, world):
         },
     )
     assert response.status_code == 200
-    assert "The period cannot end before it starts." in response.content.decode()
+    assert "La période ne peut pas se terminer avant de commencer." in response.content.decode()
 
 
 def test_evidence_is_private_to_the_holder_until_submitted(client, world, make_user, other_institution):

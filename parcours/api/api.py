@@ -30,16 +30,25 @@ VALIDATION_ERROR = {
     "type": "object",
     "properties": {
         "detail": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string"},
-                    "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-                    "msg": {"type": "string"},
+            "anyOf": [
+                {
+                    "type": "array",
+                    "description": "One entry per invalid field (schema validation).",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string"},
+                            "loc": {
+                                "type": "array",
+                                "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                            },
+                            "msg": {"type": "string"},
+                        },
+                        "required": ["loc", "msg"],
+                    },
                 },
-                "required": ["loc", "msg"],
-            },
+                {"type": "string", "description": "A message naming the field (checks beyond the schema)."},
+            ]
         }
     },
     "required": ["detail"],

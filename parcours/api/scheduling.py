@@ -7,13 +7,15 @@ Refusals of the services (bad period, action not available…) answer 422 with a
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from parcours.accounts.enums import RESERVIST_ROLES, Role
 from parcours.accounts.permissions import has_role, institutions_with_role
@@ -368,7 +370,9 @@ def arrangement_transition(request: HttpRequest, arrangement_id: int, action: st
     response={200: list[CounterOut], 401: ErrorOut, 403: ErrorOut},
     operation_id="absence_counter_list",
 )
-def absence_counter_list(request: HttpRequest, year: int | None = None):
+def absence_counter_list(
+    request: HttpRequest, year: Query[Annotated[int, Field(ge=1900, le=2200)]] | None = None
+):
     """The caller's reserve days in a calendar year (default: this year), per institution where they are staff."""
     institutions = institutions_with_role(request.auth, Role.STAFF)
     if not institutions.exists():

@@ -48,6 +48,8 @@ quality: install messages
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY="quality-check-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop" \
 	  ALLOWED_HOSTS=parcours.example.org SECURE_SSL_REDIRECT=true SECURE_HSTS_PRELOAD=true \
+	  EMAIL_URL=smtp+tls://parcours:secret@smtp.example.org:587 TASKS_BACKEND=django_tasks_db.DatabaseBackend \
+	  CREDENTIALS_KEY_PASSPHRASE=quality-check-passphrase-0123456789 \
 	  DATABASE_URL=sqlite:///var/quality.sqlite3 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=true $(PY) scripts/check_translations.py

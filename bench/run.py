@@ -15,7 +15,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-ORDER = ["matching", "frameworks", "recognition", "documents", "credentials", "scheduling", "track", "partners"]
+ORDER = [
+    "matching",
+    "frameworks",
+    "recognition",
+    "documents",
+    "credentials",
+    "scheduling",
+    "track",
+    "partners",
+]
 
 
 def main(names: list[str]) -> int:

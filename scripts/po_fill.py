@@ -67,7 +67,9 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
                 count = max(nplurals, len(forms))
                 values = [value[0]] + [value[1]] * (count - 1)
                 blocks[index] = "\n".join(
-                    head + lines[id_start:str_start] + [f"msgstr[{n}] {quote(form)}" for n, form in enumerate(values)]
+                    head
+                    + lines[id_start:str_start]
+                    + [f"msgstr[{n}] {quote(form)}" for n, form in enumerate(values)]
                 )
             else:
                 missing.append(msgid)

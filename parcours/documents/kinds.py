@@ -71,7 +71,9 @@ COMPETENCY_ITEM = {
     "competency_code": text(help="code of the competency in the framework, e.g. C2.1"),
     "statement": localised(help="statement of the competency"),
     "level_label": localised(help="label of the level reached, e.g. Niveau 2 — Maîtrise"),
-    "ects": number(required=False, help="ECTS credits granted for this item (a dash when the ECTS go to the activity)"),
+    "ects": number(
+        required=False, help="ECTS credits granted for this item (a dash when the ECTS go to the activity)"
+    ),
 }
 
 EXEMPTION_ITEM = {

@@ -41,7 +41,16 @@ def test_evaluate_json_has_exactly_the_report_keys():
     catalogue, queries = str(DATA / "catalogue.csv"), str(DATA / "queries.jsonl")
     for method in ("default", "bm25", "tfidf"):
         done = run_cli(
-            "evaluate", "--catalogue", catalogue, "--queries", queries, "--train", queries, "--method", method, "--json"
+            "evaluate",
+            "--catalogue",
+            catalogue,
+            "--queries",
+            queries,
+            "--train",
+            queries,
+            "--method",
+            method,
+            "--json",
         )
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
@@ -59,7 +68,9 @@ def test_evaluate_readable_table():
 
 def test_bad_file_exits_2_with_file_line_and_field(tmp_path):
     bad = tmp_path / "broken.jsonl"
-    bad.write_text('{"id": "a", "query": "x", "gold_essential": ["u"]}\n{"id": "b", "gold_essential": ["u"]}\n')
+    bad.write_text(
+        '{"id": "a", "query": "x", "gold_essential": ["u"]}\n{"id": "b", "gold_essential": ["u"]}\n'
+    )
     done = run_cli("evaluate", "--catalogue", str(DATA / "catalogue.csv"), "--queries", str(bad), "--json")
     assert done.returncode == 2
     assert "broken.jsonl, line 2: field 'query'" in done.stderr

@@ -83,7 +83,9 @@ def test_learning_from_an_example_moves_the_item_up(items, bare_engine):
     text = "Instructeur au centre de formation des réservistes"
     before = rank_of(bare_engine, text, "urn:test:skill:fitness")
     engine = bare_engine.with_examples([])
-    engine.add_examples([Example("Instructeur au centre de formation", ("urn:test:skill:fitness",), id="ex1")])
+    engine.add_examples(
+        [Example("Instructeur au centre de formation", ("urn:test:skill:fitness",), id="ex1")]
+    )
     after = rank_of(engine, text, "urn:test:skill:fitness")
     assert after == 1 < before
     top = engine.search(text, top=1)[0]
@@ -97,7 +99,14 @@ def test_rejected_suggestion_moves_the_item_down(bare_engine):
     before_similar = rank_of(bare_engine, similar, "urn:test:skill:surveillance")
     engine = bare_engine.with_examples([])
     engine.add_examples(
-        [Example(text, ("urn:test:skill:team-lead",), rejected_ids=("urn:test:skill:surveillance",), id="review")]
+        [
+            Example(
+                text,
+                ("urn:test:skill:team-lead",),
+                rejected_ids=("urn:test:skill:surveillance",),
+                id="review",
+            )
+        ]
     )
     assert before <= 2 and before_similar <= 2
     assert rank_of(engine, text, "urn:test:skill:surveillance") > before + 3
@@ -166,7 +175,9 @@ def test_empty_catalogue_value_names_line(tmp_path):
 
 def test_bad_queries_name_line_and_field(tmp_path):
     bad = tmp_path / "q.jsonl"
-    bad.write_text('{"id": "a", "query": "x", "gold_essential": ["u"]}\n{"id": "b", "query": \n', encoding="utf-8")
+    bad.write_text(
+        '{"id": "a", "query": "x", "gold_essential": ["u"]}\n{"id": "b", "query": \n', encoding="utf-8"
+    )
     with pytest.raises(DataFileError, match=r"q.jsonl, line 2: malformed JSON"):
         load_queries(bad)
     bad.write_text('{"id": "a", "query": "x", "gold_essential": ["u"]}\n{"id": "b", "query": "y"}\n')

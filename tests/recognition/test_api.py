@@ -19,22 +19,30 @@ def test_the_journey_through_the_api(client, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("attestation.pdf", pdf_bytes(), content_type="application/pdf")
-    response = client.post(f"/api/portfolio/periods/{period_id}/evidence", {"file": upload, "kind": "attestation"})
+    response = client.post(
+        f"/api/portfolio/periods/{period_id}/evidence", {"file": upload, "kind": "attestation"}
+    )
     assert response.status_code == 201, response.content
     bad = SimpleUploadedFile("attestation.pdf", b"not a pdf at all")
     response = client.post(f"/api/portfolio/periods/{period_id}/evidence", {"file": bad})
     assert response.status_code == 400 and response.json()["detail"].startswith("file: attestation.pdf")
 
     response = client.post(
-        "/api/recognition/requests", {"title": "FMIR", "period_ids": [period_id]}, content_type="application/json"
+        "/api/recognition/requests",
+        {"title": "FMIR", "period_ids": [period_id]},
+        content_type="application/json",
     )
     assert response.status_code == 201
     request_id = response.json()["id"]
-    response = client.post(f"/api/recognition/requests/{request_id}/submit", {}, content_type="application/json")
+    response = client.post(
+        f"/api/recognition/requests/{request_id}/submit", {}, content_type="application/json"
+    )
     assert response.json()["status"] == "submitted"
 
     response = client.post(
-        f"/api/recognition/requests/{request_id}/transitions/appeal", {"comment": "x"}, content_type="application/json"
+        f"/api/recognition/requests/{request_id}/transitions/appeal",
+        {"comment": "x"},
+        content_type="application/json",
     )
     assert response.status_code == 400 and "appeal" not in response.json().get("status", "")
 

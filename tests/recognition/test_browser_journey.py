@@ -29,8 +29,12 @@ def test_declare_submit_review_decide_download_verify(live_server, page, world, 
     student, engineer, director = world["student"], world["engineer"], world["director"]
     target = world["competencies"][2]  # not proposed by the PMI rule: it comes from the suggestion
     session = recognition.session_create(
-        institution=world["institution"], actor=director, title="Jury de novembre", date=world["period"].start_date,
-        chair=director, members=[engineer],
+        institution=world["institution"],
+        actor=director,
+        title="Jury de novembre",
+        date=world["period"].start_date,
+        chair=director,
+        members=[engineer],
     )
 
     # The student declares a period; a competency is suggested from the description and kept.

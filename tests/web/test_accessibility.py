@@ -16,7 +16,14 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 PAGES: dict[str, list[str]] = {
     "anonymous": ["/", "/accounts/login/", "/accounts/password-reset/"],
-    Role.STUDENT: ["/dashboard/", "/portfolio/", "/portfolio/periods/new/", "/portfolio/profile/", "/recognition/", "/recognition/new/"],
+    Role.STUDENT: [
+        "/dashboard/",
+        "/portfolio/",
+        "/portfolio/periods/new/",
+        "/portfolio/profile/",
+        "/recognition/",
+        "/recognition/new/",
+    ],
     Role.PEDAGOGICAL_ENGINEER: ["/dashboard/", "/recognition/queue/", "/recognition/sessions/"],
     Role.DIRECTOR_OF_STUDIES: ["/dashboard/", "/institutions/mines-test/"],
 }

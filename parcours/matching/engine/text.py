@@ -27,21 +27,215 @@ MAX_QUERY_CHARS = 20_000
 #: At most this many content tokens are kept from one text.
 MAX_QUERY_TOKENS = 1_000
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_APOSTROPHES = ("’", "‘", "`", "´", "ʼ")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 FRENCH_STOP_WORDS: frozenset[str] = frozenset(
-    ["a", "à", "au", "aux", "avec", "ce", "ces", "cet", "cette", "ceux", "celle", "celles", "celui", "chez", "comme", "d", "dans", "de", "des", "du", "elle", "elles", "en", "entre", "et", "etc", "eux", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais", "me", "même", "mes", "moi", "mon", "ne", "ni", "nos", "notre", "nous", "on", "ou", "où", "par", "pas", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "sa", "sans", "se", "ses", "si", "son", "sont", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "unes", "uns", "vos", "votre", "vous", "y", "été", "être", "est", "sont", "ont", "avoir", "a", "ai", "as", "avons", "avez", "été", "étaient", "était", "sera", "seront", "peut", "peuvent", "doit", "doivent", "afin", "ainsi", "alors", "aussi", "autre", "autres", "cela", "ceci", "dont", "donc", "lors", "selon", "sous", "tel", "telle", "telles", "tels", "tout", "toute", "toutes", "tous", "très", "plus", "moins", "également", "notamment", "leurs", "leur", "chacun", "chacune", "cas", "dont", "tant", "toujours", "souvent", "s", "l", "n", "c", "j", "m", "t", "ceux-ci", "celles-ci", "ci", "là"]
+    [
+        "a",
+        "à",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "ceux",
+        "celle",
+        "celles",
+        "celui",
+        "chez",
+        "comme",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "elles",
+        "en",
+        "entre",
+        "et",
+        "etc",
+        "eux",
+        "il",
+        "ils",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "même",
+        "mes",
+        "moi",
+        "mon",
+        "ne",
+        "ni",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "où",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "quel",
+        "quelle",
+        "quelles",
+        "quels",
+        "qui",
+        "sa",
+        "sans",
+        "se",
+        "ses",
+        "si",
+        "son",
+        "sont",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "unes",
+        "uns",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+        "été",
+        "être",
+        "est",
+        "sont",
+        "ont",
+        "avoir",
+        "a",
+        "ai",
+        "as",
+        "avons",
+        "avez",
+        "été",
+        "étaient",
+        "était",
+        "sera",
+        "seront",
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "afin",
+        "ainsi",
+        "alors",
+        "aussi",
+        "autre",
+        "autres",
+        "cela",
+        "ceci",
+        "dont",
+        "donc",
+        "lors",
+        "selon",
+        "sous",
+        "tel",
+        "telle",
+        "telles",
+        "tels",
+        "tout",
+        "toute",
+        "toutes",
+        "tous",
+        "très",
+        "plus",
+        "moins",
+        "également",
+        "notamment",
+        "leurs",
+        "leur",
+        "chacun",
+        "chacune",
+        "cas",
+        "dont",
+        "tant",
+        "toujours",
+        "souvent",
+        "s",
+        "l",
+        "n",
+        "c",
+        "j",
+        "m",
+        "t",
+        "ceux-ci",
+        "celles-ci",
+        "ci",
+        "là",
+    ]
 )
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
-    ["the", "of", "and", "or", "to", "in", "on", "for", "with", "by", "an", "is", "are", "be", "as", "at", "from", "this", "that", "these", "those", "it", "its", "into", "their", "they", "them", "he", "she", "we", "you", "your", "our", "i", "was", "were", "has", "have", "had", "not", "no"]
+    [
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "an",
+        "is",
+        "are",
+        "be",
+        "as",
+        "at",
+        "from",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "into",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "we",
+        "you",
+        "your",
+        "our",
+        "i",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+    ]
 )
 STOP_WORDS: frozenset[str] = FRENCH_STOP_WORDS | ENGLISH_STOP_WORDS
 
 
 def fold_accents(text: str) -> str:
     """Remove diacritics and expand ligatures: ``Œuvre Élève`` → ``OEuvre Eleve``."""
+    if text.isascii():
+        return text
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
@@ -49,7 +243,10 @@ def fold_accents(text: str) -> str:
 
 def clean(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     """Normalise Unicode, lower-case, unify apostrophes, drop elisions; cut to ``max_chars``."""
-    text = unicodedata.normalize("NFKC", text[:max_chars]).lower().translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text[:max_chars]).lower()
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
     return _ELISION.sub(" ", text)
 
 
@@ -72,11 +269,15 @@ class Normaliser:
 
     def learn_vocabulary(self, texts: Iterable[str]) -> None:
         """Record how accented words stem, so that their unaccented spelling maps to the same stem."""
+        vocabulary: set[str] = set()
         for text in texts:
-            for word in words(text):
-                folded = fold_accents(word)
-                if folded != word and folded not in self.surface_map:
-                    self.surface_map[folded] = self.stem(word)
+            vocabulary.update(words(text))
+        for word in sorted(vocabulary):
+            if word.isascii():
+                continue
+            folded = fold_accents(word)
+            if folded != word and folded not in self.surface_map:
+                self.surface_map[folded] = self.stem(word)
         self._cache.clear()
 
     def stem(self, word: str) -> str:
@@ -89,16 +290,20 @@ class Normaliser:
         self._cache[word] = result
         return result
 
-    def tokens(self, text: str, max_tokens: int = MAX_QUERY_TOKENS) -> list[str]:
-        """Content stems of ``text`` in order (stop words removed), at most ``max_tokens``."""
-        out: list[str] = []
+    def analyse(self, text: str, max_tokens: int = MAX_QUERY_TOKENS) -> list[tuple[str, str]]:
+        """``(word, stem)`` pairs of the content words of ``text`` in order, at most ``max_tokens``."""
+        out: list[tuple[str, str]] = []
         for word in words(text):
             if word in STOP_WORDS or (len(word) == 1 and not word.isdigit()):
                 continue
-            out.append(self.stem(word))
+            out.append((word, self.stem(word)))
             if len(out) >= max_tokens:
                 break
         return out
+
+    def tokens(self, text: str, max_tokens: int = MAX_QUERY_TOKENS) -> list[str]:
+        """Content stems of ``text`` in order (stop words removed), at most ``max_tokens``."""
+        return [stem for _, stem in self.analyse(text, max_tokens)]
 
 
 def bigrams(tokens: list[str]) -> list[str]:

@@ -76,7 +76,9 @@ def period_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portfolio_period_detail", pk=period.pk)
     return render(
-        request, "portfolio/period_form.html", {"form": form, "creating": True, "framework": _framework(profile)}
+        request,
+        "portfolio/period_form.html",
+        {"form": form, "creating": True, "framework": _framework(profile)},
     )
 
 

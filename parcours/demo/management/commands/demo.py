@@ -48,7 +48,9 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("Database wiped.")
         # The demo's own notifications are recorded in-app; their e-mails are not printed to the console.
-        quiet = override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}})
+        quiet = override_settings(
+            MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        )
         with quiet, transaction.atomic():
             for step in STEPS:
                 step.build(self.stdout)

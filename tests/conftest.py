@@ -97,3 +97,14 @@ def world(institution, make_user):
         "engineer": engineer,
         "director": director,
     }
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Service messages are asserted in English (msgids); pages rendered through the client stay French by
+    default (the language middleware activates French per request). The French catalogue itself is
+    checked by `make quality`."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.accounts.enums import Role
 from parcours.partners import selectors, services
@@ -62,7 +62,7 @@ def test_a_changed_consent_text_must_be_read_again(client, institution):
     ConsentText.objects.create(
         version=2, purpose_fr="p", recipients_fr="r", withdrawal_fr="w", published_at=timezone.now()
     )
-    with pytest.raises(PartnersError, match="changed"):
+    with translation.override("en"), pytest.raises(PartnersError, match="changed"):
         services.interest_confirm(declaration=declaration, actor=declaration.user, consent_version=1)
     declaration.refresh_from_db()
     assert declaration.status == InterestStatus.DRAFT

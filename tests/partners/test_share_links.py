@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parcours.accounts.enums import Role
 from parcours.partners import services
@@ -85,5 +85,5 @@ def test_holder_pages_create_and_revoke(client, world, make_user):
 
 
 def test_a_link_lasts_a_bounded_time(world):
-    with pytest.raises(PartnersError, match="between 1 and 365"):
+    with translation.override("en"), pytest.raises(PartnersError, match="between 1 and 365"):
         services.share_link_create(holder=world["student"], days=1000)

@@ -108,3 +108,17 @@ def _messages_in_english():
 
     with translation.override("en"):
         yield
+
+
+#: Test folders whose page assertions are written in English (their features were tested before the French
+#: catalogue existed): their test client asks for the English interface with the language cookie.
+ENGLISH_PAGE_FOLDERS = {"track", "scheduling", "partners", "frameworks", "reserve", "credentials", "documents"}
+
+
+@pytest.fixture(autouse=True)
+def _english_pages_where_asserted(request):
+    from django.conf import settings
+
+    folder = request.node.path.parent.name
+    if folder in ENGLISH_PAGE_FOLDERS and "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

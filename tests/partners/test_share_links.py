@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_public_profile_shows_recognised_competencies_only(client, world):
     decide(world)
     link = share_link(world["student"])
+    client.cookies["django_language"] = "fr"  # this page is checked in French
     response = client.get(reverse("partners_shared_profile", kwargs={"token": link.token}))
     assert response.status_code == 200
     html = response.content.decode()

@@ -112,7 +112,15 @@ def _messages_in_english():
 
 #: Test folders whose page assertions are written in English (their features were tested before the French
 #: catalogue existed): their test client asks for the English interface with the language cookie.
-ENGLISH_PAGE_FOLDERS = {"track", "scheduling", "partners", "frameworks", "reserve", "credentials", "documents"}
+ENGLISH_PAGE_FOLDERS = {
+    "track",
+    "scheduling",
+    "partners",
+    "frameworks",
+    "reserve",
+    "credentials",
+    "documents",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -63,15 +63,17 @@ def test_declare_submit_review_decide_download_verify(live_server, page, world, 
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/recognition/\d+/$"))
     request_url = page.url
-    page.locator("form[action$='/transition/submit/'] button").click()
-    assert "transition" not in page.url
+    with page.expect_navigation():
+        page.locator("form[action$='/transition/submit/'] button").click()
 
     # The pedagogical engineer reviews and sends to the jury.
     login(page, base, engineer.email)
     page.goto(request_url)
-    page.locator("form[action$='/transition/start_review/'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/transition/start_review/'] button").click()
     page.select_option("form[action$='/transition/send_to_jury/'] select[name=session]", str(session.pk))
-    page.locator("form[action$='/transition/send_to_jury/'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/transition/send_to_jury/'] button").click()
 
     # The director signs the decision prefilled from the rules, adding the suggested competency.
     login(page, base, director.email)

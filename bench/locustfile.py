@@ -35,30 +35,79 @@ class RoleUser(HttpUser):
 
 
 class Student(RoleUser):
-    weight = 5
+    weight = 6
     email = "etudiante@demo.example.org"
-    pages = ["/portfolio/", "/recognition/", "/portfolio/periods/new/"]
+    pages = [
+        "/portfolio/",
+        "/recognition/",
+        "/portfolio/periods/new/",
+        "/track/",
+        "/track/engagement/",
+        "/scheduling/calendar/",
+        "/credentials/",
+    ]
+
+
+class Staff(RoleUser):
+    weight = 2
+    email = "personnel@demo.example.org"
+    pages = ["/portfolio/", "/recognition/", "/scheduling/calendar/", "/scheduling/absences/"]
 
 
 class Engineer(RoleUser):
-    weight = 2
+    weight = 3
     email = "ingenieure@demo.example.org"
-    pages = ["/recognition/queue/", "/recognition/queue/?status=submitted", "/recognition/sessions/"]
+    pages = [
+        "/recognition/queue/",
+        "/recognition/queue/?status=submitted",
+        "/recognition/sessions/",
+        "/track/overview/",
+        "/rules/",
+        "/frameworks/",
+        "/scheduling/call-ups/",
+    ]
 
 
 class Director(RoleUser):
     weight = 1
     email = "directeur@demo.example.org"
-    pages = ["/recognition/queue/?status=in_jury", "/recognition/sessions/", "/institutions/"]
+    pages = [
+        "/recognition/queue/?status=in_jury",
+        "/recognition/sessions/",
+        "/institutions/",
+        "/track/awards/",
+    ]
+
+
+class Teacher(RoleUser):
+    weight = 1
+    email = "enseignant@demo.example.org"
+    pages = ["/track/courses/", "/scheduling/timetables/"]
+
+
+class HumanResources(RoleUser):
+    weight = 1
+    email = "rh@demo.example.org"
+    pages = ["/scheduling/absences/", "/scheduling/call-ups/"]
+
+
+class GardeNationale(RoleUser):
+    weight = 1
+    email = "garde-nationale@demo.example.org"
+    pages = ["/partners/reports/", "/partners/referrals/"]
 
 
 class Anonymous(HttpUser):
     weight = 2
     wait_time = between(0.5, 2.0)
 
-    @task
+    @task(3)
     def home(self):
         self.client.get("/")
+
+    @task(2)
+    def information(self):
+        self.client.get(random.choice(["/partners/", "/partners/faq/", "/verify/"]))
 
 
 class Bare(HttpUser):

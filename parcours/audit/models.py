@@ -34,3 +34,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class TransitionLog(models.Model):
+    """Base of the workflow logs (a request's, a call-up's, a rule set's…): who moved the object, when, and
+    why. Concrete logs add the foreign key to their object and the states (from, to) of their workflow.
+
+    Personal data: the person who made the transition and their comment. Kept as long as the object.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]

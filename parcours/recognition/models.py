@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parcours.audit.models import TransitionLog
+
 from .enums import Outcome, RequestStatus, SessionStatus
 
 
@@ -75,23 +77,17 @@ class RecognitionRequest(models.Model):
         return f"DV-{self.created_at:%Y}-{self.pk:05d}" if self.pk and self.created_at else "DV-…"
 
 
-class RequestTransition(models.Model):
+class RequestTransition(TransitionLog):
     """The log of a request's workflow: who moved it, when, from which state to which, and why."""
 
     request = models.ForeignKey(RecognitionRequest, on_delete=models.CASCADE, related_name="transitions")
     name = models.CharField(_("transition"), max_length=40)
     source = models.CharField(_("from"), max_length=20, choices=RequestStatus.choices)
     target = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("request transition")
         verbose_name_plural = _("request transitions")
-        ordering = ["created_at", "id"]
 
 
 class JurySession(models.Model):

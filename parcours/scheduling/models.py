@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import EmploymentStatus
+from parcours.audit.models import TransitionLog
 from parcours.reserve.enums import ActivityKind
 
 from .enums import (
@@ -384,20 +385,16 @@ class CallUp(models.Model):
         return timezone.localtime(self.ends_at - timedelta(microseconds=1)).date()
 
 
-class CallUpTransition(models.Model):
+class CallUpTransition(TransitionLog):
     """Log of a call-up's status changes. Personal data: who, when. Kept with the call-up."""
 
     call_up = models.ForeignKey(CallUp, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     from_status = models.CharField(max_length=16, choices=CallUpStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CallUpStatus.choices)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("call-up step")
+        verbose_name_plural = _("call-up steps")
 
 
 # --- Study arrangements (Code de l'éducation L611-11) --------------------------------------------------
@@ -485,21 +482,17 @@ class StudyArrangement(models.Model):
         return f"{self.event_summary} ({self.get_status_display()})"
 
 
-class ArrangementTransition(models.Model):
+class ArrangementTransition(TransitionLog):
     """Log of an arrangement's transitions (who, when, from, to, why). Kept with the arrangement."""
 
     arrangement = models.ForeignKey(StudyArrangement, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, choices=ArrangementStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ArrangementStatus.choices)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("study arrangement step")
+        verbose_name_plural = _("study arrangement steps")
 
 
 # --- Staff reservists ------------------------------------------------------------------------------
@@ -624,21 +617,17 @@ class AbsenceRequest(models.Model):
         return f"{self.requester} {self.call_up.starts_at:%Y-%m-%d} ({self.get_status_display()})"
 
 
-class AbsenceRequestTransition(models.Model):
+class AbsenceRequestTransition(TransitionLog):
     """Log of an absence request's transitions (who, when, from, to, why). Kept with the request."""
 
     request = models.ForeignKey(AbsenceRequest, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, choices=AbsenceRequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=AbsenceRequestStatus.choices)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("absence request step")
+        verbose_name_plural = _("absence request steps")
 
 
 # --- Personal ICS feed ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from .ranker import CandidateSignals, NeuralRanker, candidate_features
 from .retrieval import REUSE_LEVELS, build_bm25f, item_fields, query_vector
 from .semantic import Encoder, load_encoder
 from .sparse import PostingMatrix
-from .text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, Normaliser
+from .text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, Normaliser, bigrams
 
 FORMAT_VERSION = 1
 NEIGHBOURS = 10
@@ -67,8 +67,8 @@ class EngineConfig:
     rerank_candidates: int = 200
     min_examples_for_ranker: int = 50
     max_ranker_examples: int = 3000
-    ranker_group_out_share: float = 0.0
-    ranker_group_level: int = 1
+    ranker_group_out_share: float = 0.3
+    ranker_group_level: int = 2
     semantic_model: str | None = None
     semantic_weight: float = 0.2
 
@@ -172,6 +172,8 @@ class CatalogueIndex:
     positions: dict[str, int]
     direct: PostingMatrix
     label_stems: list[frozenset[str]]
+    alt_stems: list[tuple[frozenset[str], ...]]
+    label_phrases: list[frozenset[str]]
     reuse: np.ndarray  # index in REUSE_LEVELS, -1 when unknown
     knowledge: np.ndarray  # bool
     embeddings: np.ndarray | None = None
@@ -345,31 +347,11 @@ class Engine:
     def _signals(
         self, scored: Scored, candidates: np.ndarray, held_out: Sequence[int] = ()
     ) -> CandidateSignals:
-        share, best = np.zeros(len(candidates)), np.zeros(len(candidates))
+        """Inputs of the ranker features for ``candidates`` (``held_out`` examples are ignored)."""
         top_similarity = float(scored.similarities.max()) if len(scored.similarities) else 0.0
-        counts = np.zeros(len(candidates))
-        if self.memory is not None and len(self.memory):
-            where = {int(c): i for i, c in enumerate(candidates)}
-            neighbours = self.memory.top_neighbours(scored.similarities, NEIGHBOURS)
-            for j in neighbours:
-                similarity = float(scored.similarities[j])
-                for item in self.memory.positives[j]:
-                    i = where.get(item)
-                    if i is not None:
-                        share[i] += 1.0 / NEIGHBOURS
-                        best[i] = max(best[i], similarity / top_similarity if top_similarity > 0 else 0.0)
-            counts = self.memory.item_counts[candidates].astype(np.float64)
-            for example in held_out:
-                for item in self.memory.positives[example]:
-                    i = where.get(item)
-                    if i is not None:
-                        counts[i] -= 1
-        stems = scored.prepared.stems
-        coverage = np.array(
-            [
-                len(self.catalogue.label_stems[c] & stems) / max(1, len(self.catalogue.label_stems[c]))
-                for c in candidates
-            ]
+        share, best, counts = self._neighbour_signals(scored, candidates, held_out, top_similarity)
+        coverage, alt_coverage, phrase_coverage, label_length = self._label_signals(
+            scored.prepared, candidates
         )
         return CandidateSignals(
             learned=scored.learned,
@@ -380,8 +362,56 @@ class Engine:
             neighbour_share=share,
             neighbour_best=best,
             label_coverage=coverage,
+            alt_coverage=alt_coverage,
+            phrase_coverage=phrase_coverage,
+            label_length=label_length,
             accepted_counts=counts,
         )
+
+    def _neighbour_signals(
+        self, scored: Scored, candidates: np.ndarray, held_out: Sequence[int], top_similarity: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Share of the nearest examples that accepted each candidate, the best such similarity (relative
+        to the nearest example) and how many examples accepted it."""
+        share, best, counts = np.zeros(len(candidates)), np.zeros(len(candidates)), np.zeros(len(candidates))
+        if self.memory is None or not len(self.memory):
+            return share, best, counts
+        where = {int(c): i for i, c in enumerate(candidates)}
+        for j in self.memory.top_neighbours(scored.similarities, NEIGHBOURS):
+            relative = float(scored.similarities[j]) / top_similarity if top_similarity > 0 else 0.0
+            for item in self.memory.positives[j]:
+                i = where.get(item)
+                if i is not None:
+                    share[i] += 1.0 / NEIGHBOURS
+                    best[i] = max(best[i], relative)
+        counts = self.memory.item_counts[candidates].astype(np.float64)
+        for example in held_out:
+            for item in self.memory.positives[example]:
+                i = where.get(item)
+                if i is not None:
+                    counts[i] -= 1
+        return share, best, counts
+
+    def _label_signals(
+        self, prepared: PreparedText, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """How much of each candidate's label, best alternative label and label phrases the text covers,
+        and the label length (in stems)."""
+        stems = prepared.stems
+        phrases = set(bigrams([stem for _, stem in prepared.pairs]))
+        catalogue = self.catalogue
+        coverage, alt_coverage, phrase_coverage, length = (np.zeros(len(candidates)) for _ in range(4))
+        for i, c in enumerate(candidates):
+            label = catalogue.label_stems[c]
+            coverage[i] = len(label & stems) / max(1, len(label))
+            alt_coverage[i] = max(
+                (len(a & stems) / max(1, len(a)) for a in catalogue.alt_stems[c]), default=0.0
+            )
+            phrase_coverage[i] = len(catalogue.label_phrases[c] & phrases) / max(
+                1, len(catalogue.label_phrases[c])
+            )
+            length[i] = len(label)
+        return coverage, alt_coverage, phrase_coverage, length
 
     # ================================================================ ranker
     def _fit_ranker(self) -> NeuralRanker | None:
@@ -497,6 +527,8 @@ class Engine:
             {
                 "items": [_item_to_json(i) for i in self.catalogue.items],
                 "label_stems": [sorted(s) for s in self.catalogue.label_stems],
+                "alt_stems": [[sorted(a) for a in alts] for alts in self.catalogue.alt_stems],
+                "label_phrases": [sorted(p) for p in self.catalogue.label_phrases],
                 "surface_map": self.normaliser.surface_map,
                 "lexicon": [asdict(e) for e in (self.lexicon.entries if self.lexicon else [])],
             },
@@ -535,6 +567,8 @@ class Engine:
             positions={item.id: i for i, item in enumerate(items)},
             direct=PostingMatrix.from_arrays(arrays, "direct"),
             label_stems=[frozenset(s) for s in catalogue_data["label_stems"]],
+            alt_stems=[tuple(frozenset(a) for a in alts) for alts in catalogue_data["alt_stems"]],
+            label_phrases=[frozenset(p) for p in catalogue_data["label_phrases"]],
             reuse=arrays["reuse"],
             knowledge=arrays["knowledge"],
             embeddings=arrays.get("embeddings"),
@@ -598,6 +632,8 @@ def _index_catalogue(
         positions={item.id: i for i, item in enumerate(items)},
         direct=direct,
         label_stems=[frozenset(f.label) for f in item_tokens],
+        alt_stems=[tuple(frozenset(normaliser.tokens(a)) for a in item.alt_labels) for item in items],
+        label_phrases=[frozenset(bigrams(f.label)) for f in item_tokens],
         reuse=reuse.astype(np.int8),
         knowledge=np.array([i.item_type == "knowledge" for i in items], dtype=bool),
     )

@@ -16,7 +16,7 @@ import random
 import resource
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,9 +137,9 @@ def summarise(method: str, outcomes: Sequence[QueryOutcome], build_s: float) -> 
     return report
 
 
-def _mean(values) -> float:
-    values = list(values)
-    return round(float(np.mean(values)), 4) if values else 0.0
+def _mean(values: Iterable[float]) -> float:
+    collected = list(values)
+    return round(float(np.mean(collected)), 4) if collected else 0.0
 
 
 def engine_ranker(engine: Engine) -> Ranker:

@@ -39,6 +39,9 @@ FEATURES: tuple[str, ...] = (
     "knowledge",
     "blend_rank_log",
     "semantic",
+    "alt_coverage",
+    "phrase_coverage",
+    "label_length",
 )
 
 
@@ -55,6 +58,9 @@ class CandidateSignals:
     neighbour_best: np.ndarray  # over candidates
     label_coverage: np.ndarray  # over candidates
     accepted_counts: np.ndarray  # over candidates
+    alt_coverage: np.ndarray  # over candidates
+    phrase_coverage: np.ndarray  # over candidates
+    label_length: np.ndarray  # over candidates
 
 
 def _log_ranks(values: np.ndarray) -> np.ndarray:
@@ -97,28 +103,32 @@ def candidate_features(
         knowledge[candidates].astype(np.float64),
         _log_ranks(signals.blend[candidates]),
         semantic,
+        signals.alt_coverage,
+        signals.phrase_coverage,
+        np.log1p(signals.label_length),
     ]
     return np.column_stack(columns).astype(np.float64)
 
 
-def _segments(groups: np.ndarray) -> tuple[np.ndarray, int]:
-    """Segment index of each row (rows of one text are contiguous) and the number of segments."""
+def _segment_bounds(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end row of each text (the rows of one text are contiguous)."""
     starts = np.r_[0, np.nonzero(np.diff(groups))[0] + 1]
-    lengths = np.diff(np.r_[starts, len(groups)])
-    return np.repeat(np.arange(len(starts)), lengths), len(starts)
+    return starts, np.r_[starts[1:], len(groups)]
 
 
 @dataclass
 class NeuralRanker:
-    """A one-hidden-layer network scoring candidates, trained with a listwise loss (softmax
-    cross-entropy over the candidates of each text), plus a Platt calibration that turns its output into
-    a probability-like score for display."""
+    """Small networks (one hidden layer) scoring candidates, trained with a listwise loss: the softmax
+    over the candidates of a text should put its mass on the accepted items. A few networks with
+    different seeds are averaged (steadier rankings), then a Platt calibration turns the average into a
+    probability-like score for display. Arrays have a leading axis over the networks."""
 
     mean: np.ndarray
     scale: np.ndarray
-    hidden_weights: np.ndarray
-    hidden_bias: np.ndarray
-    output_weights: np.ndarray
+    hidden_weights: np.ndarray  # (members, features, hidden)
+    hidden_bias: np.ndarray  # (members, hidden)
+    output_weights: np.ndarray  # (members, hidden)
+    output_scale: np.ndarray  # (members, 2): mean and std of each network's output on the training rows
     calibration: np.ndarray  # (slope, intercept)
 
     @classmethod
@@ -127,52 +137,50 @@ class NeuralRanker:
         features: np.ndarray,
         labels: np.ndarray,
         groups: np.ndarray,
+        members: int = 3,
         hidden: int = 16,
-        iterations: int = 300,
-        learning_rate: float = 0.05,
+        epochs: int = 10,
+        batch_texts: int = 64,
+        learning_rate: float = 0.01,
         l2: float = 1e-3,
-        seed: int = 0,
     ) -> NeuralRanker:
-        """Full-batch Adam on the listwise loss; deterministic for a given ``seed``."""
+        """Mini-batch Adam (batches of ``batch_texts`` texts); deterministic (seeds 0..members-1)."""
         mean = features.mean(axis=0)
         scale = features.std(axis=0) + 1e-6
-        z = (features - mean) / scale
-        segment, n_segments = _segments(groups)
-        positives = np.bincount(segment, weights=labels, minlength=n_segments)
-        useful = positives > 0
-        row_weight = np.where(useful[segment], 1.0, 0.0) / max(1, int(useful.sum()))
-        target = labels / np.maximum(positives[segment], 1.0)
-        rng = np.random.default_rng(seed)
-        params = [rng.normal(0.0, 0.3, (z.shape[1], hidden)), np.zeros(hidden), rng.normal(0.0, 0.3, hidden)]
-        first = [np.zeros_like(p) for p in params]
-        second = [np.zeros_like(p) for p in params]
-        for step in range(1, iterations + 1):
-            activation = np.maximum(z @ params[0] + params[1], 0.0)
-            scores = activation @ params[2]
-            top = np.full(n_segments, -np.inf)
-            np.maximum.at(top, segment, scores)
-            exp = np.exp(scores - top[segment])
-            probability = exp / np.bincount(segment, weights=exp, minlength=n_segments)[segment]
-            grad_scores = (probability - target) * row_weight
-            grad_hidden = np.outer(grad_scores, params[2]) * (activation > 0)
-            grads = [
-                z.T @ grad_hidden + l2 * params[0],
-                grad_hidden.sum(axis=0),
-                activation.T @ grad_scores + l2 * params[2],
-            ]
-            for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
-                first[i] = 0.9 * first[i] + 0.1 * grad
-                second[i] = 0.999 * second[i] + 0.001 * grad * grad
-                corrected = first[i] / (1 - 0.9**step)
-                param -= learning_rate * corrected / (np.sqrt(second[i] / (1 - 0.999**step)) + 1e-8)
-        ranker = cls(mean, scale, params[0], params[1], params[2], np.array([1.0, 0.0]))
+        z = ((features - mean) / scale).astype(np.float32)
+        y = labels.astype(np.float32)
+        bounds = _segment_bounds(groups)
+        nets = [
+            _train_network(z, y, bounds, hidden, epochs, batch_texts, learning_rate, l2, seed)
+            for seed in range(members)
+        ]
+        ranker = cls(
+            mean=mean,
+            scale=scale,
+            hidden_weights=np.stack([n[0] for n in nets]),
+            hidden_bias=np.stack([n[1] for n in nets]),
+            output_weights=np.stack([n[2] for n in nets]),
+            output_scale=np.tile(np.array([0.0, 1.0], dtype=np.float32), (members, 1)),
+            calibration=np.array([1.0, 0.0]),
+        )
+        outputs = ranker._member_outputs(features)
+        ranker.output_scale = np.column_stack([outputs.mean(axis=1), outputs.std(axis=1) + 1e-6])
         ranker.calibration = _platt(ranker.raw_score(features), labels)
         return ranker
 
+    def _member_outputs(self, features: np.ndarray) -> np.ndarray:
+        z = ((features - self.mean) / self.scale).astype(np.float32)
+        hidden = np.maximum(
+            np.einsum("nf,mfh->mnh", z, self.hidden_weights) + self.hidden_bias[:, None, :], 0.0
+        )
+        return np.einsum("mnh,mh->mn", hidden, self.output_weights)
+
     def raw_score(self, features: np.ndarray) -> np.ndarray:
-        """Network output (only its order within one text matters)."""
-        z = (features - self.mean) / self.scale
-        return np.maximum(z @ self.hidden_weights + self.hidden_bias, 0.0) @ self.output_weights
+        """Average of the standardised network outputs (only its order within one text matters)."""
+        outputs = self._member_outputs(features)
+        return (
+            ((outputs - self.output_scale[:, :1]) / self.output_scale[:, 1:]).mean(axis=0).astype(np.float64)
+        )
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Calibrated logit: ``sigmoid(score)`` estimates the chance that the item fits."""
@@ -180,28 +188,90 @@ class NeuralRanker:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Arrays to persist."""
-        return {
-            "ranker_mean": self.mean,
-            "ranker_scale": self.scale,
-            "ranker_hidden_weights": self.hidden_weights,
-            "ranker_hidden_bias": self.hidden_bias,
-            "ranker_output_weights": self.output_weights,
-            "ranker_calibration": self.calibration,
-        }
+        return {f"ranker_{name}": getattr(self, name) for name in _RANKER_ARRAYS}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> NeuralRanker | None:
         """Inverse of :meth:`to_arrays` (``None`` when no ranker was saved)."""
         if "ranker_output_weights" not in arrays:
             return None
-        return cls(
-            arrays["ranker_mean"],
-            arrays["ranker_scale"],
-            arrays["ranker_hidden_weights"],
-            arrays["ranker_hidden_bias"],
-            arrays["ranker_output_weights"],
-            arrays["ranker_calibration"],
-        )
+        return cls(**{name: arrays[f"ranker_{name}"] for name in _RANKER_ARRAYS})
+
+
+_RANKER_ARRAYS = (
+    "mean",
+    "scale",
+    "hidden_weights",
+    "hidden_bias",
+    "output_weights",
+    "output_scale",
+    "calibration",
+)
+
+
+def _train_network(
+    z: np.ndarray,
+    y: np.ndarray,
+    bounds: tuple[np.ndarray, np.ndarray],
+    hidden: int,
+    epochs: int,
+    batch_texts: int,
+    learning_rate: float,
+    l2: float,
+    seed: int,
+) -> list[np.ndarray]:
+    """Weights ``[W (features x hidden), b (hidden), v (hidden)]`` of one network, score = relu(zW+b)·v."""
+    starts, ends = bounds
+    rng = np.random.default_rng(seed)
+    params = [
+        rng.normal(0.0, 0.3, (z.shape[1], hidden)).astype(np.float32),
+        np.zeros(hidden, dtype=np.float32),
+        rng.normal(0.0, 0.3, hidden).astype(np.float32),
+    ]
+    first = [np.zeros_like(p) for p in params]
+    second = [np.zeros_like(p) for p in params]
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(starts))
+        for begin in range(0, len(order), batch_texts):
+            texts = order[begin : begin + batch_texts]
+            rows = np.concatenate([np.arange(starts[t], ends[t]) for t in texts])
+            segment = np.repeat(np.arange(len(texts)), ends[texts] - starts[texts])
+            grads = _listwise_gradients(params, z[rows], y[rows], segment, len(texts), l2)
+            if grads is None:
+                continue
+            step += 1
+            for i, (param, grad) in enumerate(zip(params, grads, strict=True)):
+                first[i] = 0.9 * first[i] + 0.1 * grad
+                second[i] = 0.999 * second[i] + 0.001 * grad * grad
+                corrected = first[i] / (1 - 0.9**step)
+                param -= learning_rate * corrected / (np.sqrt(second[i] / (1 - 0.999**step)) + 1e-8)
+    return params
+
+
+def _listwise_gradients(
+    params: list[np.ndarray], z: np.ndarray, y: np.ndarray, segment: np.ndarray, n_segments: int, l2: float
+) -> list[np.ndarray] | None:
+    """Gradients of the mean softmax cross-entropy over texts that have at least one accepted item."""
+    positives = np.bincount(segment, weights=y, minlength=n_segments)
+    useful = positives > 0
+    if not useful.any():
+        return None
+    activation = np.maximum(z @ params[0] + params[1], 0.0)
+    scores = activation @ params[2]
+    top = np.full(n_segments, -np.inf, dtype=np.float32)
+    np.maximum.at(top, segment, scores)
+    exp = np.exp(scores - top[segment])
+    probability = exp / np.bincount(segment, weights=exp, minlength=n_segments)[segment]
+    grad_scores = (
+        (probability - y / np.maximum(positives[segment], 1.0)) * useful[segment] / useful.sum()
+    ).astype(np.float32)
+    grad_hidden = grad_scores[:, None] * params[2][None, :] * (activation > 0)
+    return [
+        z.T @ grad_hidden + l2 * params[0],
+        grad_hidden.sum(axis=0),
+        activation.T @ grad_scores + l2 * params[2],
+    ]
 
 
 def _platt(scores: np.ndarray, labels: np.ndarray, iterations: int = 25) -> np.ndarray:

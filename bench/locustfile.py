@@ -44,6 +44,7 @@ class Student(RoleUser):
         "/track/",
         "/track/engagement/",
         "/scheduling/calendar/",
+        "/scheduling/call-ups/",
         "/credentials/",
     ]
 
@@ -51,7 +52,7 @@ class Student(RoleUser):
 class Staff(RoleUser):
     weight = 2
     email = "personnel@demo.example.org"
-    pages = ["/portfolio/", "/recognition/", "/scheduling/calendar/", "/scheduling/absences/"]
+    pages = ["/portfolio/", "/recognition/", "/scheduling/call-ups/", "/scheduling/absences/"]
 
 
 class Engineer(RoleUser):
@@ -64,7 +65,7 @@ class Engineer(RoleUser):
         "/track/overview/",
         "/rules/",
         "/frameworks/",
-        "/scheduling/call-ups/",
+        "/scheduling/timetables/",
     ]
 
 
@@ -82,13 +83,13 @@ class Director(RoleUser):
 class Teacher(RoleUser):
     weight = 1
     email = "enseignant@demo.example.org"
-    pages = ["/track/courses/", "/scheduling/timetables/"]
+    pages = ["/track/courses/", "/scheduling/calendar/"]
 
 
 class HumanResources(RoleUser):
     weight = 1
     email = "rh@demo.example.org"
-    pages = ["/scheduling/absences/", "/scheduling/call-ups/"]
+    pages = ["/scheduling/absences/"]
 
 
 class GardeNationale(RoleUser):

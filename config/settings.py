@@ -59,8 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",
+    # dsfr before django.forms: its templates for checkbox and radio options must win over Django's.
     "dsfr",
+    "django.forms",
     "widget_tweaks",
     "django_htmx",
     "axes",
@@ -112,6 +113,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "parcours.security.middleware.SecondFactorMiddleware",
+    "parcours.security.middleware.PublicRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -178,6 +180,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# The same client address as the rate limits (honours RATE_LIMIT_TRUSTED_PROXIES behind a reverse proxy).
+AXES_CLIENT_IP_CALLABLE = "parcours.security.ratelimit.client_ip"
+
+# Rate limits on everything reachable without an account (parcours/security/ratelimit.py, docs/security.md).
+# Rates: "count/period" with period s, m, h, d, optionally multiplied ("30/10m"); an empty rate turns the
+# scope off. Counted in the cache below: set CACHE_URL to a shared cache (the database with
+# `dbcache://parcours_cache?max_entries=100000` and `manage.py createcachetable`, or Redis) for one limit
+# per deployment rather than one per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://?max_entries=10000")}
+RATE_LIMITS = {
+    # Off in the test suite (tests/security/test_ratelimit.py turns it on).
+    "ENABLED": env.bool("RATE_LIMIT_ENABLED", default=not TESTING),
+    # Reverse proxies in front of the application that append to X-Forwarded-For (0: use REMOTE_ADDR).
+    "TRUSTED_PROXIES": env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0),
+    "RATES": {
+        # Every request of an anonymous client to a public page or API operation.
+        "public": env.str("RATE_LIMIT_PUBLIC", default="120/m"),
+        # Verifications (credential paste/upload, holder e-mail check, API, document copy), for everyone;
+        # CREDENTIALS_VERIFY_RATE_LIMIT is the former name.
+        "verify": env.str(
+            "RATE_LIMIT_VERIFY", default=env.str("CREDENTIALS_VERIFY_RATE_LIMIT", default="30/m")
+        ),
+        # Password reset requests (each one sends an e-mail).
+        "password-reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="10/h"),
+    },
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # a cache miss between two calls never refuses anyone
 
 # Internationalisation: French by default, complete English translation.
 LANGUAGE_CODE = "fr"
@@ -317,11 +347,9 @@ CREDENTIALS = {
     "STATUS_LIST_VALIDITY_HOURS": env.int("CREDENTIALS_STATUS_LIST_VALIDITY_HOURS", default=24),
     "STATUS_LIST_MAX_AGE": env.int("CREDENTIALS_STATUS_LIST_MAX_AGE", default=300),
     # Public verification: time allowed to fetch another issuer's DID document or status list, largest
-    # upload, and requests allowed per IP address per window ("count/seconds").
+    # upload (rate limits: RATE_LIMITS above).
     "FETCH_TIMEOUT": env.float("CREDENTIALS_FETCH_TIMEOUT", default=5.0),
     "MAX_UPLOAD_BYTES": env.int("CREDENTIALS_MAX_UPLOAD_BYTES", default=512 * 1024),
-    "VERIFY_RATE_LIMIT": env.str("CREDENTIALS_VERIFY_RATE_LIMIT", default="30/60"),
-    "VERIFY_PAGE_RATE_LIMIT": env.str("CREDENTIALS_VERIFY_PAGE_RATE_LIMIT", default="120/60"),
     # Also sign each credential with a Data Integrity proof (eddsa-rdfc-2022; needs openbadgeslib[ldp]).
     "DATA_INTEGRITY": env.bool("CREDENTIALS_DATA_INTEGRITY", default=False),
     # Offer the illustrative batch source (demonstration competencies) on the batch page.

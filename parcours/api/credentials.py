@@ -8,12 +8,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from parcours.accounts.permissions import has_role
-from parcours.credentials import ratelimit
 from parcours.credentials.api import verify_url
 from parcours.credentials.enums import Verdict
 from parcours.credentials.roles import CREDENTIAL_MANAGER_ROLES
@@ -111,13 +109,6 @@ def _out(credential) -> dict[str, Any]:
     }
 
 
-def _limited(request, scope: str):
-    decision = ratelimit.hit(scope, request, settings.CREDENTIALS["VERIFY_RATE_LIMIT"])
-    if decision.allowed:
-        return None
-    return Status(429, {"detail": f"Too many verifications: try again in {decision.retry_after} s."})
-
-
 def _verification(result: Verification) -> dict[str, Any]:
     return result.as_dict()
 
@@ -137,12 +128,10 @@ def credential_list(request: HttpRequest):
 def credential_verify(request: HttpRequest, payload: VerifyIn):
     """Verify any Open Badges 3.0 credential (VC-JWT string, or JSON): the same verdict as the public page.
 
-    No account needed; rate limited per IP address. The answer is 200 whatever the verdict; read ``verdict``
-    (``valid`` is the only one that means the credential can be trusted).
+    No account needed; rate limited per client (``parcours.security.ratelimit``: 429 with ``Retry-After``).
+    The answer is 200 whatever the verdict; read ``verdict`` (``valid`` is the only one that means the
+    credential can be trusted).
     """
-    refused = _limited(request, "api-verify")
-    if refused:
-        return refused
     data = payload.credential if isinstance(payload.credential, str) else json.dumps(payload.credential)
     return _verification(verify_submission(data))
 
@@ -155,9 +144,6 @@ def credential_verify(request: HttpRequest, payload: VerifyIn):
 )
 def credential_verification_read(request: HttpRequest, public_id: UUID):
     """Verify one credential issued here, now (what ``/verify/<id>`` shows). 404 when unknown or hidden."""
-    refused = _limited(request, "api-verify")
-    if refused:
-        return refused
     credential = public_credential(public_id)
     if credential is None or credential.hidden:
         return Status(404, {"detail": "No credential is shared under this id."})

@@ -8,4 +8,4 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Sign-in and security")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the login receivers)
+        from . import checks, signals  # noqa: F401  (registers the checks, connects the login receivers)

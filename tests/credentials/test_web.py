@@ -98,15 +98,22 @@ def test_verify_form_paste_and_upload(client, institution, student):
 
 
 def test_verification_is_rate_limited(client, settings):
-    settings.CREDENTIALS = {**settings.CREDENTIALS, "VERIFY_RATE_LIMIT": "3/60"}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "ENABLED": True,
+        "RATES": {**settings.RATE_LIMITS["RATES"], "verify": "3/60"},
+    }
     codes = [client.post(reverse("credential_verify"), {"credential": "x"}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     response = client.post(reverse("credential_verify"), {"credential": "x"})
     assert int(response["Retry-After"]) > 0
-    api = [
-        client.post("/api/credentials/verify", {"credential": "x"}, content_type="application/json")
-        for _ in range(4)
-    ]
+    assert client.get(reverse("credential_verify")).status_code == 200  # reading the form is no verification
+    # The API counts in the same allowance: a client cannot verify more by switching door.
+    refused = client.post("/api/credentials/verify", {"credential": "x"}, content_type="application/json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "try again" in refused.json()["detail"]
+    elsewhere = {"content_type": "application/json", "REMOTE_ADDR": "192.0.2.7"}  # another client
+    api = [client.post("/api/credentials/verify", {"credential": "x"}, **elsewhere) for _ in range(4)]
     assert [r.status_code for r in api] == [200, 200, 200, 429]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcours.accounts.permissions import role_required
-from parcours.credentials import ratelimit
 from parcours.credentials.api import verify_qr_svg, verify_url
 from parcours.credentials.batches import batch_create, batch_sources
 from parcours.credentials.compose import identity_matches
@@ -57,30 +55,6 @@ from parcours.credentials.workflow import TRANSITIONS
 
 from .forms import BatchForm, HolderEmailForm, PreferenceForm, ReasonForm, VerifyForm
 from .presentation import achievement_type_label, display
-
-
-def rate_limited(scope: str, setting: str, methods: tuple[str, ...] = ("GET", "POST")):
-    """Answer 429 (with Retry-After) when a client exceeds ``settings.CREDENTIALS[setting]``."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method in methods:
-                decision = ratelimit.hit(scope, request, settings.CREDENTIALS[setting])
-                if not decision.allowed:
-                    response = render(
-                        request,
-                        "credentials/rate_limited.html",
-                        {"retry_after": decision.retry_after},
-                        status=429,
-                    )
-                    response["Retry-After"] = str(decision.retry_after)
-                    return response
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _public_headers(response: HttpResponse) -> HttpResponse:
@@ -124,9 +98,11 @@ def _verification_context(verification: Verification, request) -> dict:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 @never_cache
-@rate_limited("verify-page", "VERIFY_PAGE_RATE_LIMIT")
 def verify_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The public page of one credential: verified now, with the achievement, competencies and school."""
+    """The public page of one credential: verified now, with the achievement, competencies and school.
+
+    Rate limited like every public page; the holder's e-mail check (POST) also counts as a verification
+    (``parcours.security.ratelimit``)."""
     credential = public_credential(public_id)
     if credential is None or credential.hidden:
         response = render(
@@ -142,9 +118,8 @@ def verify_detail(request: HttpRequest, public_id) -> HttpResponse:
         return _public_headers(response)
     email_form, email_match = HolderEmailForm(), None
     if request.method == "POST":
-        decision = ratelimit.hit("verify-email", request, settings.CREDENTIALS["VERIFY_RATE_LIMIT"])
         email_form = HolderEmailForm(request.POST)
-        if decision.allowed and email_form.is_valid():
+        if email_form.is_valid():
             identifiers = credential.document.get("credentialSubject", {}).get("identifier", [])
             email_match = any(
                 identity_matches(
@@ -162,9 +137,9 @@ def verify_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 @never_cache
-@rate_limited("verify-submit", "VERIFY_RATE_LIMIT", methods=("POST",))
 def verify_form(request: HttpRequest) -> HttpResponse:
-    """Paste or upload any Open Badges 3.0 credential and get the same verdict."""
+    """Paste or upload any Open Badges 3.0 credential and get the same verdict (each POST counts as a
+    verification in the rate limits: ``parcours.security.ratelimit``)."""
     verification = None
     limit = settings.CREDENTIALS["MAX_UPLOAD_BYTES"]
     if request.method == "POST":

@@ -94,6 +94,13 @@ class ParcoursAPI(NinjaAPI):
                     document("404", "No such object among those the caller may see", "DetailOut")
                 if operation.get("security"):
                     document("401", "Missing or invalid credentials", "DetailOut")
+                else:
+                    # Open to anonymous clients: the public rate limits apply (parcours/security/ratelimit.py).
+                    document(
+                        "429",
+                        "Too many requests from this client: retry after Retry-After seconds",
+                        "DetailOut",
+                    )
         return schema
 
 

@@ -24,6 +24,7 @@ ORDER = [
     "scheduling",
     "track",
     "partners",
+    "scale",
     "load",
 ]
 

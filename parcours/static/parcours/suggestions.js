@@ -39,6 +39,7 @@
       accept.textContent = box.dataset.accept || "Retenir";
       accept.setAttribute("aria-label", (box.dataset.accept || "Retenir") + " : " + item.statement);
       accept.addEventListener("click", function () {
+        if (accept.getAttribute("aria-disabled") === "true") return;
         var select = document.querySelector("#claim-form select[name=competency]");
         var form = document.querySelector("form[data-accepts-suggestions]");
         if (select) {
@@ -52,14 +53,28 @@
         }
         feedback(box, item, true, text);
         li.classList.add("parcours-suggestion--accepted");
-        accept.disabled = true;
+        // aria-disabled, not disabled: a disabled button would drop the keyboard focus onto the page.
+        accept.setAttribute("aria-disabled", "true");
         accept.textContent = box.dataset.accepted || "Retenue";
+        accept.setAttribute("aria-label", (box.dataset.accepted || "Retenue") + " : " + item.statement);
       });
       var reject = document.createElement("button");
       reject.type = "button";
       reject.className = "fr-btn fr-btn--sm fr-btn--tertiary-no-outline";
       reject.textContent = box.dataset.reject || "Pas pertinente";
-      reject.addEventListener("click", function () { feedback(box, item, false, text); li.remove(); });
+      reject.setAttribute("aria-label", (box.dataset.reject || "Pas pertinente") + " : " + item.statement);
+      reject.addEventListener("click", function () {
+        feedback(box, item, false, text);
+        // The focus goes to the neighbouring suggestion (or the list's title), not back to the top of the page.
+        var neighbour = li.nextElementSibling || li.previousElementSibling;
+        li.remove();
+        if (neighbour) {
+          neighbour.querySelector("button").focus();
+        } else {
+          title.tabIndex = -1;
+          title.focus();
+        }
+      });
       li.append(label, " ", accept, " ", reject, why);
       list.appendChild(li);
     });

@@ -58,6 +58,7 @@ class PeriodForm(BaseModelForm):
             "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4, "data-suggest-source": "period"}),
         }
+        labels = {"activity_type": _("Activity type")}  # the model field has no translated verbose name
         help_texts = {
             "description": _("Describe what you did: competencies are suggested from this text."),
             "place": _("Optional and sensitive: only you and the people who decide see it."),

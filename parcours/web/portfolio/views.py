@@ -128,8 +128,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "claims": period.claims.select_related("competency", "self_level"),
             "evidence": period.evidence.all(),
-            "evidence_form": EvidenceForm(),
-            "claim_form": ClaimForm(framework=framework),
+            # Two forms on one page, both with a "visibility" field: distinct ids keep each label on its field.
+            "evidence_form": EvidenceForm(auto_id="id_evidence_%s"),
+            "claim_form": ClaimForm(framework=framework, auto_id="id_claim_%s"),
             "framework": framework,
             "locked": services.period_is_locked(period),
         },

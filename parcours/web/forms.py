@@ -1,11 +1,19 @@
 """Base forms for the HTML layer: DSFR rendering, optional fields marked (current DSFR guidance)."""
 
 from django import forms
+from django.utils.text import capfirst
 from dsfr.forms import DsfrBaseForm
 
 
 class BaseForm(DsfrBaseForm):
-    """A DSFR form that marks optional fields rather than required ones."""
+    """A DSFR form that marks optional fields rather than required ones, with labels starting with a capital
+    (model verbose names are lower case by convention)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
 
     def get_context(self) -> dict:
         context = forms.Form.get_context(self)

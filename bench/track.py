@@ -2,7 +2,9 @@
 measured in the same run; the cohort overview for 2,000 students (p50/p95, queries).
 
 Targets (issue #7): ≥ 8 supplements per second on one core; cohort overview p95 ≤ 200 ms.
-The process is pinned to one CPU. Writes bench/results/track.json.
+The process is pinned to one CPU. Runs on SQLite, then on PostgreSQL (a throwaway cluster started by
+scripts/with-postgres.sh), each in its own process; writes bench/results/track.json with both runs and the
+baseline measured before the speed work. ``--db sqlite`` (or ``postgresql``) runs one only.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from pathlib import Path
 from djangoenv import machine, setup
 
 COHORT = 2000
-SUPPLEMENTS = 40
-RAW_RUNS = 40
-RUNS = 40
+ROUNDS = 4  # supplements: rounds of RAW_PER_ROUND raw documents, as many renderings, PER_ROUND issues…
+RAW_PER_ROUND = 10
+FULL_PER_ROUND = 5
+PER_ROUND = 10
+RUNS = 40  # requests per cohort-overview measurement
 
 ONE_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 22mm 20mm 24mm 22mm;
@@ -279,63 +283,192 @@ def build(n_students: int):
     return institution, cohort, staff, active
 
 
-def bench_supplements(institution, students) -> dict:
-    """Issue SUPPLEMENTS supplements end to end (context, validation, PDF, storage, audit), one at a time."""
+#: A fuller supplement than the bench's students get (no award there): the mention, the elective, two
+#: activities, six competencies, an exemption and internship weeks. Rendered only (no database).
+FULL_CONTEXT = {
+    "reference": "SD-2026-00042",
+    "issued_on": "2026-11-27",
+    "institution": {"name": "École du banc d'essai", "city": "Alès"},
+    "holder": {"full_name": "Camille Laurent", "student_number": "21904567"},
+    "programme": {
+        "name_fr": "Ingénieur généraliste",
+        "name_en": "General engineering",
+        "ects_total": "180",
+        "graduation_year": "2027",
+    },
+    "engagement": [
+        {
+            "activity_fr": "Préparation militaire",
+            "activity_en": "Military preparation",
+            "start": "2025-07-07",
+            "end": "2025-07-20",
+            "days": "14",
+            "ects": "3",
+            "wording_fr": "Préparation militaire validée",
+            "wording_en": "Military preparation recognised",
+            "decision": "DV-2026-00042-D1",
+        },
+        {
+            "activity_fr": "Période de réserve opérationnelle",
+            "activity_en": "Operational reserve period",
+            "start": "2026-02-02",
+            "end": "2026-02-13",
+            "days": "10",
+            "ects": "2",
+            "wording_fr": "Encadrement d'une section lors d'un exercice de sécurité civile",
+            "wording_en": "Leading a section during a civil protection exercise",
+            "decision": "DV-2026-00043-D2",
+        },
+    ],
+    "competencies": [
+        {
+            "code": f"C{b}.{c}",
+            "statement_fr": f"Conduire une équipe en situation de crise ({b}.{c})",
+            "statement_en": f"Lead a team in a crisis ({b}.{c})",
+            "level_fr": f"{lvl}. Niveau {lvl}",
+            "level_en": f"{lvl}. Level {lvl}",
+        }
+        for b, c, lvl in ((1, 1, 2), (1, 2, 3), (1, 3, 2), (2, 1, 3), (2, 4, 2), (3, 2, 3))
+    ],
+    "ects_total": "5",
+    "exemptions": [{"code": "UE-MGT3", "title_fr": "Management d'équipe", "title_en": "Team management"}],
+    "internship_weeks": "4",
+    "decisions": [
+        {"reference": "DV-2026-00042-D1", "date": "2026-06-18"},
+        {"reference": "DV-2026-00043-D2", "date": "2026-11-05"},
+    ],
+    "mention": {"awarded": True, "reference": "MIR-2026-0007", "date": "2026-11-20"},
+    "elective": {
+        "title_fr": "Compétences de la défense nationale pour l'ingénieur",
+        "title_en": "National defence competencies for engineers",
+        "academic_year": "2026-2027",
+        "hours": "24",
+        "ects": "2",
+        "grade": "14",
+        "grade_max": "20",
+        "passed": True,
+        "partners": "Garde nationale, IHEDN",
+    },
+    "signer": {
+        "name": "Marc Lefèvre",
+        "function_fr": "Directeur des études",
+        "function_en": "Director of Studies",
+    },
+}
+
+
+class Meter:
+    """Wall-clock and CPU seconds spent on one kind of work, over several rounds."""
+
+    def __init__(self) -> None:
+        self.count, self.wall, self.cpu = 0, 0.0, 0.0
+
+    def run(self, count: int, work) -> None:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        work()
+        self.wall += time.perf_counter() - started
+        self.cpu += time.process_time() - started_cpu
+        self.count += count
+
+    def rates(self) -> dict:
+        return {"per_s": round(self.count / self.wall, 2), "per_cpu_s": round(self.count / self.cpu, 2)}
+
+
+def bench_supplements(institution, cohort, staff, students) -> dict:
+    """Diploma supplements on one core, beside the raw WeasyPrint rate of a one-page document.
+
+    In ROUNDS rounds (so that the machine's changing load weighs on every figure alike): RAW_PER_ROUND raw
+    one-page documents (plain ``weasyprint.HTML(string=...).write_pdf()``), as many renderings of a
+    student's supplement, a few of the fuller FULL_CONTEXT, PER_ROUND supplements issued one at a time
+    (``supplement_issue``: content, checks, PDF, storage, audit) and a batch of PER_ROUND students (the
+    worker's ``supplement_batch_run`` over a cohort: content read for the whole group, then the same).
+    """
     import io
     import uuid
 
     import pypdf
     import weasyprint
 
+    from parcours.accounts.enums import Role
+    from parcours.accounts.models import Cohort, Membership
     from parcours.documents.registry import get
     from parcours.documents.rendering import render_pdf
-    from parcours.track.services import supplement_issue
+    from parcours.track.models import SupplementBatch
+    from parcours.track.services import supplement_batch_run, supplement_issue
     from parcours.track.supplement import supplement_context
 
-    weasyprint.HTML(string=ONE_PAGE).write_pdf()  # warm up (fonts, stylesheets)
-
-    def rate(count: int, run) -> tuple[float, float]:
-        """(per second of wall-clock time, per second of CPU time) for ``count`` items done by ``run``."""
-        started, started_cpu = time.perf_counter(), time.process_time()
-        run()
-        return count / (time.perf_counter() - started), count / (time.process_time() - started_cpu)
-
-    raw_wall, raw_cpu = rate(
-        RAW_RUNS, lambda: [weasyprint.HTML(string=ONE_PAGE).write_pdf() for _ in range(RAW_RUNS)]
-    )
-
-    sample = students[:SUPPLEMENTS]
     kind = get("diploma_supplement")
-    context = supplement_context(sample[0], institution)
+    url = "https://parcours.example.org/verify/document/6f0c1c52-8a7e-4c1e-9d51-1a0f0c6e3b11"
+    context = supplement_context(students[-1], institution)
     context["reference"] = "SD-BENCH"
     ctx = kind.clean(kind.clean(context), language="fr")
-    url = "https://parcours.example.org/verify/document/6f0c1c52-8a7e-4c1e-9d51-1a0f0c6e3b11"
-    pdf = render_pdf(kind, ctx, language="fr", public_id=uuid.uuid4(), verify_url=url)
-    render_wall, render_cpu = rate(
-        RAW_RUNS,
-        lambda: [
-            render_pdf(kind, ctx, language="fr", public_id=uuid.uuid4(), verify_url=url)
-            for _ in range(RAW_RUNS)
-        ],
-    )
-    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    full_wall, full_cpu = rate(
-        len(sample),
-        lambda: [
-            supplement_issue(student=s, institution=institution, actor=None, generate_now=True)
-            for s in sample
-        ],
-    )
+    full = kind.clean(kind.clean(FULL_CONTEXT), language="fr")
+
+    def render(c) -> bytes:
+        return render_pdf(kind, c, language="fr", public_id=uuid.uuid4(), verify_url=url)
+
+    def pages(pdf: bytes) -> int:
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+    weasyprint.HTML(string=ONE_PAGE).write_pdf()  # warm up (fonts, stylesheets)
+    pages_bench, pages_full = pages(render(ctx)), pages(render(full))
+
+    singles = students[: ROUNDS * PER_ROUND]
+    batched = students[ROUNDS * PER_ROUND : 2 * ROUNDS * PER_ROUND]
+    batches = []
+    for r in range(ROUNDS):
+        group = Cohort.objects.create(
+            programme=cohort.programme,
+            code=f"SD{r}",
+            label=f"Supplements {r}",
+            academic_year=cohort.academic_year,
+            graduation_year=cohort.graduation_year,
+        )
+        members = batched[r * PER_ROUND : (r + 1) * PER_ROUND]
+        Membership.objects.filter(user__in=members, institution=institution, role=Role.STUDENT).update(
+            cohort=group
+        )
+        batches.append(
+            SupplementBatch.objects.create(
+                institution=institution, cohort=group, created_by=staff[Role.PEDAGOGICAL_ENGINEER]
+            )
+        )
+
+    raw, rendered, rendered_full, issued, batch = Meter(), Meter(), Meter(), Meter(), Meter()
+    for r in range(ROUNDS):
+        raw.run(
+            RAW_PER_ROUND,
+            lambda: [weasyprint.HTML(string=ONE_PAGE).write_pdf() for _ in range(RAW_PER_ROUND)],
+        )
+        rendered.run(RAW_PER_ROUND, lambda: [render(ctx) for _ in range(RAW_PER_ROUND)])
+        rendered_full.run(FULL_PER_ROUND, lambda: [render(full) for _ in range(FULL_PER_ROUND)])
+        group = singles[r * PER_ROUND : (r + 1) * PER_ROUND]
+        issued.run(
+            len(group),
+            lambda group=group: [
+                supplement_issue(student=s, institution=institution, actor=None, generate_now=True)
+                for s in group
+            ],
+        )
+        batch.run(PER_ROUND, lambda r=r: supplement_batch_run(batches[r].pk))
+        batches[r].refresh_from_db()
+        assert batches[r].generated == PER_ROUND, (batches[r].generated, batches[r].failures)
+    raw_rates = raw.rates()
+
+    def figures(meter: Meter) -> dict:
+        rates = meter.rates()
+        return {**rates, "ratio_to_raw": round(rates["per_cpu_s"] / raw_rates["per_cpu_s"], 2)}
+
     return {
-        "supplements": len(sample),
-        "supplement_pages": pages,
-        "supplements_per_s": round(full_wall, 2),
-        "supplements_per_cpu_s": round(full_cpu, 2),
-        "supplement_render_only_per_s": round(render_wall, 2),
-        "supplement_render_only_per_cpu_s": round(render_cpu, 2),
-        "raw_weasyprint_one_page_per_s": round(raw_wall, 2),
-        "raw_weasyprint_one_page_per_cpu_s": round(raw_cpu, 2),
-        "ratio_to_raw": round(full_cpu / raw_cpu, 2),
+        "raw_weasyprint_one_page": {"documents": raw.count, **raw_rates},
+        "batch": {"supplements": batch.count, **figures(batch)},
+        "one_at_a_time": {"supplements": issued.count, **figures(issued)},
+        "render_only": {"documents": rendered.count, "pages": pages_bench, **figures(rendered)},
+        "render_only_full": {"documents": rendered_full.count, "pages": pages_full, **figures(rendered_full)},
+        "note": "batch: supplement_batch_run (what the worker and the command do); one_at_a_time: "
+        "supplement_issue per student (a staff member's click); render_only: context already read. "
+        "The bench's students have one activity, three competencies and no award; render_only_full is a "
+        "fuller supplement (mention, elective, two activities, six competencies, an exemption).",
     }
 
 
@@ -375,54 +508,118 @@ def summary(measured: tuple[list[float], list[float], int]) -> dict:
     }
 
 
-def main() -> None:
+#: The figures measured before the speed work of issue #7 (same script, SQLite, 2026-11-27 12:48, load
+#: average 6.7–9.4): the yardstick for what changed. The raw WeasyPrint rate of each run says how loaded
+#: the machine was.
+BASELINE = {
+    "date": "2026-11-27 12:48",
+    "database": "sqlite",
+    "load_average": [6.7, 8.45, 9.39],
+    "cohort_overview_cold": {"p50_ms": 657.3, "p95_ms": 1408.5, "cpu_p50_ms": 162.4, "cpu_p95_ms": 307.7},
+    "cohort_overview_warm": {"p50_ms": 156.4, "p95_ms": 263.1, "cpu_p50_ms": 44.6, "cpu_p95_ms": 66.8},
+    "institution_overview_cold": {"p50_ms": 410.0, "p95_ms": 983.0, "cpu_p50_ms": 158.8, "cpu_p95_ms": 315.9},
+    "supplements_one_at_a_time": {"per_s": 0.93, "per_cpu_s": 2.55, "ratio_to_raw": 0.21},
+    "supplement_render_only": {"per_s": 0.95, "per_cpu_s": 2.66, "pages": 2},
+    "raw_weasyprint_one_page": {"per_s": 5.2, "per_cpu_s": 12.07},
+}
+
+
+def run_one(database: str) -> dict:
+    """Every measurement on one database, in this process (pinned to one CPU)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    if database == "postgresql":
+        os.environ["BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"]  # set by scripts/with-postgres.sh
     setup("track")
     import logging
 
     logging.disable(logging.INFO)
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from parcours.accounts.enums import Role
 
     started = time.perf_counter()
     institution, cohort, staff, active = build(COHORT)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them: else plans for empty tables
     build_s = time.perf_counter() - started
     client = Client()
-    client.force_login(staff[Role.PEDAGOGICAL_ENGINEER])
+    with override_settings(AXES_ENABLED=False):  # its login record wants an IP address (PostgreSQL's inet)
+        client.force_login(staff[Role.PEDAGOGICAL_ENGINEER])
     cohort_url = f"/track/overview/cohorts/{cohort.pk}/"
     cohort_cold = summary(measure(client, cohort_url, cold=True))
     cohort_warm = summary(measure(client, cohort_url))
     filtered = summary(measure(client, cohort_url + "?status=in_progress&page=3", cold=True))
     overview_cold = summary(measure(client, "/track/overview/", cold=True))
     bare = summary(measure(client, "/healthz"))
-    supplements = bench_supplements(institution, active)
-    result = {
+    supplements = bench_supplements(institution, cohort, staff, active)
+    return {
         "database": connection.vendor,
         "cohort_students": COHORT,
         "runs": RUNS,
         "dataset_build_s": round(build_s, 2),
-        "note": "p50/p95 are wall-clock; cpu_* is the CPU time of the process (the machine was shared: see "
-        "load_average). 'cold' empties the progress cache before each request (every request computes the "
-        "whole cohort); 'warm' reuses it while the data fingerprint is unchanged.",
         "cohort_overview_cold": cohort_cold,
         "cohort_overview_warm": cohort_warm,
         "cohort_overview_filtered_page3_cold": filtered,
         "institution_overview_cold": overview_cold,
         "baseline_healthz": bare,
         "diploma_supplements_one_core": supplements,
-        "target": {"cohort_overview_p95_ms": 200, "supplements_per_s": 8},
-        "machine": machine(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
-    out = Path(__file__).resolve().parent / "results" / "track.json"
+
+
+def main(argv: list[str]) -> int:
+    """``track.py``: SQLite, then PostgreSQL (a throwaway cluster, scripts/with-postgres.sh), each in its own
+    process; writes bench/results/track.json with both and the baseline. ``--db sqlite|postgresql``: one
+    database only (its section is replaced, the other kept)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    here = Path(__file__).resolve()
+    out = here.parent / "results" / "track.json"
+    if argv[:1] == ["--emit"]:  # a child: one database, JSON to the file named
+        Path(argv[2]).write_text(json.dumps(run_one(argv[1]), indent=2))
+        return 0
+    databases = ["sqlite", "postgresql"]
+    if argv[:1] == ["--db"]:
+        databases = [argv[1]]
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    result = {key: previous[key] for key in ("sqlite", "postgresql") if isinstance(previous.get(key), dict)}
+    failed = []
+    for database in databases:
+        with tempfile.NamedTemporaryFile(suffix=".json") as emitted:
+            command = [sys.executable, str(here), "--emit", database, emitted.name]
+            if database == "postgresql":
+                command = [str(here.parent.parent / "scripts" / "with-postgres.sh"), *command]
+            done = subprocess.run(command, cwd=here.parent.parent, check=False)
+            if done.returncode != 0:
+                failed.append(database)
+                continue
+            result[database] = json.loads(Path(emitted.name).read_text())
+    document = {
+        "note": "p50/p95 are wall-clock; cpu_* is the CPU time of the benchmark process, pinned to one CPU "
+        "(with PostgreSQL, the server's own work is in the wall-clock figures only). The machine was shared "
+        "with other work: see each run's load_average and its raw WeasyPrint rate. 'cold' empties the "
+        "progress cache before each request (every request computes the whole cohort); 'warm' reuses it while "
+        "the data fingerprint is unchanged.",
+        "target": {"cohort_overview_p95_ms": 200, "supplements_per_s": 8},
+        **{key: result[key] for key in ("sqlite", "postgresql") if key in result},
+        "baseline": BASELINE,
+        "machine": machine(),
+    }
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+    if failed:
+        print(f"Failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

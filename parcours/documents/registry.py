@@ -84,6 +84,16 @@ class DocumentType:
         return f"documents/pdf/{cls.kind}.{language}.html"
 
     @classmethod
+    def stylesheet_name(cls, language: str) -> str | None:
+        """A stylesheet template applied to every document of the kind, parsed once per thread.
+
+        ``None`` (the default): the template carries its own ``<style>``, parsed with every document. A
+        shared stylesheet must not depend on the document (use ``string-set`` with ``attr()`` for margin
+        boxes that print a document's values).
+        """
+        return None
+
+    @classmethod
     def name(cls, language: str) -> str:
         return cls.names.get(language) or next(iter(cls.names.values()))
 

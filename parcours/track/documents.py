@@ -104,6 +104,10 @@ class DiplomaSupplementDocument(DocumentType):
         return "track/pdf/diploma_supplement.html"
 
     @classmethod
+    def stylesheet_name(cls, language: str) -> str:
+        return "track/pdf/supplement.css"
+
+    @classmethod
     def prepare(cls, ctx: dict, language: str) -> dict:
         days = sum((Decimal(item["days"]) for item in ctx["engagement"]), Decimal(0))
         return {

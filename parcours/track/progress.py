@@ -1,13 +1,16 @@
 """Where students stand on the track: per criterion done / pending / missing, with explanations.
 
 Computed in bulk: :func:`gather_facts` reads what the track needs for any number of students in a fixed
-number of queries (about a dozen, whatever the cohort size), then :func:`evaluate` applies a rule set to
-each student's facts in memory. ``student_progress`` is the same computation for one student.
+number of queries (about a dozen, whatever the cohort size), aggregating in SQL what can be (competencies
+are counted per criterion by the database), then :func:`evaluate` applies a rule set to each student's
+facts in memory. ``student_progress`` is the same computation for one student.
 
 What counts:
-- competencies: recognised by a current, non-refused decision of the institution; the highest level
-  reached per competency (a competency validated twice counts once); a block contains a competency when
-  it is one of its ancestors (matched by id, or by code across framework versions); levels compare by rank;
+- competencies: the distinct competencies (one per code, or per item without a code, so that a
+  competency validated twice or in two framework versions counts once) recognised by a current,
+  non-refused decision of the institution at a level of rank ≥ the criterion's minimum, beneath one of its
+  blocks (a block contains a competency when it is one of its ancestors, matched by id, or by code across
+  framework versions);
 - ECTS: the ECTS of the current validated activities;
 - pending (competencies, ECTS): a recognition request waiting for a decision (submitted … appealed);
 - elective: an enrolment with result « passed » in a course of the institution (any year);
@@ -20,9 +23,11 @@ What counts:
 from __future__ import annotations
 
 import datetime
+import gc
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from . import conf
 from .enums import AwardStatus, CourseResult, CriterionKind, CriterionState, EnrolmentStatus, TrackStatus
-from .models import Enrolment, TrackAward, TrackCriterion, TrackRuleSet
+from .models import Course, Enrolment, TrackAward, TrackCriterion, TrackRuleSet
 from .rules import describe_criterion
 
 # --- Dates -----------------------------------------------------------------------------------------------
@@ -66,14 +71,6 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
 
 
 @dataclass(slots=True)
-class ValidatedCompetency:
-    key: str  # identity across framework versions: code, or the id when the item has no code
-    rank: int | None
-    ancestor_ids: frozenset[int]
-    ancestor_codes: frozenset[str]
-
-
-@dataclass(slots=True)
 class Facts:
     """What the track needs to know about one student, read in bulk."""
 
@@ -81,7 +78,7 @@ class Facts:
     cohort_id: int | None = None
     studies_start: datetime.date | None = None
     studies_end: datetime.date | None = None
-    competencies: list[ValidatedCompetency] = field(default_factory=list)
+    competencies: dict[int, int] = field(default_factory=dict)  # competency criterion id -> count
     pending_requests: int = 0
     ects: Decimal = Decimal(0)
     enrolments: list[dict] = field(default_factory=list)
@@ -103,22 +100,23 @@ def gather_facts(
     institution,
     students: Iterable[int] | QuerySet,
     *,
+    criteria: list[CompiledCriterion] = (),
     study_years: int = 3,
     today: datetime.date | None = None,
     active_since: datetime.datetime | None = None,
 ) -> dict[int, Facts]:
     """Facts for every student id in ``students`` (a list, or a ``values('user_id')`` queryset).
 
-    About ten queries whatever the number of students. ``recent_activity`` says whether a request, a
-    period, an enrolment or the engagement changed since ``active_since`` (default: 120 days ago).
+    About ten queries whatever the number of students; the competencies are counted for each competency
+    criterion of ``criteria``. ``recent_activity`` says whether a request, a period, an enrolment or the
+    engagement changed since ``active_since`` (default: 120 days ago).
     """
     from django.db.models import BooleanField, ExpressionWrapper
 
     from parcours.accounts.enums import Role
     from parcours.accounts.models import Membership
-    from parcours.frameworks.models import Competency
     from parcours.portfolio.models import ReservistProfile
-    from parcours.recognition.models import DecisionCompetency, RecognitionRequest, ValidatedActivity
+    from parcours.recognition.models import RecognitionRequest, ValidatedActivity
 
     today = today or timezone.localdate()
     since = active_since or timezone.now() - datetime.timedelta(days=120)
@@ -128,6 +126,7 @@ def gather_facts(
     memberships = (
         Membership.objects.active()
         .filter(institution=institution, role=Role.STUDENT, user_id__in=ids)
+        .order_by()
         .values_list("user_id", "cohort_id", "cohort__graduation_year")
     )
     month, day = institution.academic_year_start_month, institution.academic_year_start_day
@@ -142,54 +141,9 @@ def gather_facts(
         for user_id in ids:  # a student may be looked at without a student membership (e.g. graduated)
             facts.setdefault(user_id, Facts(student_id=user_id))
 
-    # Competencies recognised by current, non-refused decisions (highest rank per competency).
-    lines = list(
-        DecisionCompetency.objects.filter(
-            decision__is_current=True,
-            decision__request__institution=institution,
-            decision__request__holder_id__in=ids,
-        )
-        .exclude(decision__outcome="refused")
-        .values_list(
-            "decision__request__holder_id",
-            "competency_id",
-            "competency__framework_id",
-            "competency__code",
-            "level__rank",
-        )
-    )
-    framework_ids = {line[2] for line in lines}
-    parents: dict[int, tuple[int | None, str]] = {}
-    if framework_ids:
-        for pk, parent_id, code in Competency.objects.filter(framework_id__in=framework_ids).values_list(
-            "pk", "parent_id", "code"
-        ):
-            parents[pk] = (parent_id, code)
-    ancestry: dict[int, tuple[frozenset[int], frozenset[str]]] = {}
-
-    def ancestors_of(pk: int) -> tuple[frozenset[int], frozenset[str]]:
-        if pk not in ancestry:
-            ids_, codes = set(), set()
-            current = parents.get(pk, (None, ""))[0]
-            while current is not None and current not in ids_ and len(ids_) < 50:
-                ids_.add(current)
-                parent, code = parents.get(current, (None, ""))
-                if code:
-                    codes.add(code)
-                current = parent
-            ancestry[pk] = (frozenset(ids_), frozenset(codes))
-        return ancestry[pk]
-
-    best: dict[tuple[int, str], ValidatedCompetency] = {}
-    for holder_id, competency_id, _framework, code, rank in lines:
-        key = code or f"#{competency_id}"
-        ancestor_ids, ancestor_codes = ancestors_of(competency_id)
-        current = best.get((holder_id, key))
-        if current is None or (rank or 0) > (current.rank or 0):
-            best[(holder_id, key)] = ValidatedCompetency(key, rank, ancestor_ids, ancestor_codes)
-    for (holder_id, _key), validated in best.items():
+    for holder_id, counts in _competency_counts(institution, ids, criteria).items():
         if holder_id in facts:
-            facts[holder_id].competencies.append(validated)
+            facts[holder_id].competencies = counts
 
     pending_states = conf.get("PENDING_REQUEST_STATES")
     requests = (
@@ -221,55 +175,31 @@ def gather_facts(
         if holder_id in facts:
             facts[holder_id].ects = total or Decimal(0)
 
-    enrolments = (
+    enrolments = list(
         Enrolment.objects.filter(course__institution=institution, student_id__in=ids)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .annotate(changed=ExpressionWrapper(Q(status_changed_at__gte=since), output_field=BooleanField()))
-        .values_list(
-            "student_id",
-            "course_id",
-            "course__title_fr",
-            "course__title_en",
-            "course__grade_max",
-            "course__academic_year",
-            "status",
-            "result",
-            "grade",
-            "changed",
-        )
+        .values_list("student_id", "course_id", "status", "result", "grade", "changed")
         .order_by("course__academic_year", "pk")
     )
-    for (
-        student_id,
-        course_id,
-        title_fr,
-        title_en,
-        grade_max,
-        year,
-        status,
-        result,
-        grade,
-        changed,
-    ) in enrolments:
+    courses = {
+        pk: {"course_id": pk, "title_fr": fr, "title_en": en or fr, "grade_max": grade_max, "year": year}
+        for pk, fr, en, grade_max, year in Course.objects.filter(
+            pk__in={row[1] for row in enrolments}
+        ).values_list("pk", "title_fr", "title_en", "grade_max", "academic_year")
+    }
+    for student_id, course_id, status, result, grade, changed in enrolments:
         if student_id in facts:
-            facts[student_id].enrolments.append(
-                {
-                    "course_id": course_id,
-                    "title_fr": title_fr,
-                    "title_en": title_en or title_fr,
-                    "grade_max": grade_max,
-                    "year": year,
-                    "status": status,
-                    "result": result,
-                    "grade": grade,
-                }
-            )
-            facts[student_id].has_activity = True
-            facts[student_id].recent_activity = facts[student_id].recent_activity or bool(changed)
+            item = facts[student_id]
+            item.enrolments.append({**courses[course_id], "status": status, "result": result, "grade": grade})
+            item.has_activity = True
+            item.recent_activity = item.recent_activity or bool(changed)
 
     # The engagement and the declared periods, in one query (one row per reservist profile).
     profiles = (
         ReservistProfile.objects.filter(user_id__in=ids)
+        .order_by()
+        .values("pk")  # grouped by the profile, not by every column of it
         .annotate(
             changed=ExpressionWrapper(Q(updated_at__gte=since), output_field=BooleanField()),
             done=Sum("periods__days", filter=Q(periods__end_date__lte=today)),
@@ -304,6 +234,76 @@ def gather_facts(
         if award.student_id in facts:
             facts[award.student_id].award = award
     return facts
+
+
+def _competency_counts(institution, ids, criteria) -> dict[int, dict[int, int]]:
+    """For each student, for each competency criterion: how many distinct competencies count (module
+    docstring). Counted by the database, one column per criterion; three queries."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+
+    from parcours.frameworks.models import Competency
+    from parcours.recognition.models import DecisionCompetency
+
+    criteria = [c for c in criteria if c.criterion.kind == CriterionKind.COMPETENCIES]
+    if not criteria:
+        return {}
+    lines = (
+        DecisionCompetency.objects.filter(
+            decision__is_current=True,
+            decision__request__institution=institution,
+            decision__request__holder_id__in=ids,
+        )
+        .exclude(decision__outcome="refused")
+        .order_by()
+    )
+    validated = dict(lines.values_list("competency_id", "competency__framework_id").distinct())
+    if not validated:
+        return {}
+    parents: dict[int, tuple[int | None, str]] = {
+        pk: (parent_id, code)
+        for pk, parent_id, code in Competency.objects.filter(
+            framework_id__in=set(validated.values())
+        ).values_list("pk", "parent_id", "code")
+    }
+
+    def ancestors_of(pk: int) -> tuple[set[int], set[str]]:
+        ids_, codes = set(), set()
+        current = parents.get(pk, (None, ""))[0]
+        while current is not None and current not in ids_ and len(ids_) < 50:
+            ids_.add(current)
+            parent, code = parents.get(current, (None, ""))
+            if code:
+                codes.add(code)
+            current = parent
+        return ids_, codes
+
+    ancestry = {pk: ancestors_of(pk) for pk in validated}
+    key = Coalesce(
+        NullIf("competency__code", Value("")), Concat(Value("#"), Cast("competency_id", CharField()))
+    )
+    columns = {}
+    for c in criteria:
+        matched = [
+            pk
+            for pk, (ancestor_ids, ancestor_codes) in ancestry.items()
+            if not c.block_ids or (ancestor_ids & c.block_ids) or (ancestor_codes & c.block_codes)
+        ]
+        if not matched:
+            continue
+        condition = Q(competency_id__in=matched)
+        if c.min_rank:  # a line without a level has rank 0
+            condition &= Q(level__rank__gte=c.min_rank)
+        columns[f"c{c.criterion.pk}"] = Count(key, distinct=True, filter=condition)
+    if not columns:
+        return {}
+    pks = [int(name[1:]) for name in columns]
+    return {
+        holder_id: dict(zip(pks, counts, strict=True))
+        for holder_id, *counts in lines.values("decision__request__holder_id")
+        .annotate(**columns)
+        .values_list("decision__request__holder_id", *columns)
+    }
 
 
 # --- Evaluation ------------------------------------------------------------------------------------------
@@ -502,13 +502,7 @@ def _evaluate_criterion(c: CompiledCriterion, f: Facts, today: datetime.date) ->
     criterion = c.criterion
     kind = criterion.kind
     if kind == CriterionKind.COMPETENCIES:
-        matching = [
-            v
-            for v in f.competencies
-            if (c.min_rank is None or (v.rank or 0) >= c.min_rank)
-            and (not c.block_ids or (v.ancestor_ids & c.block_ids) or (v.ancestor_codes & c.block_codes))
-        ]
-        have, need = len(matching), criterion.count or 0
+        have, need = f.competencies.get(criterion.pk, 0), criterion.count or 0
         state = (
             CriterionState.DONE
             if have >= need
@@ -615,16 +609,17 @@ def evaluate(
     rule_set: TrackRuleSet, compiled: list[CompiledCriterion], facts: Facts, today: datetime.date
 ) -> StudentProgress:
     criteria = [_evaluate_criterion(c, facts, today) for c in compiled]
+    states = {p.state for p in criteria}
     if facts.award is not None:
         status = TrackStatus.AWARDED
-    elif criteria and all(p.is_done for p in criteria):
+    elif states == {CriterionState.DONE}:  # every criterion met (and there is one)
         status = TrackStatus.COMPLETE
     else:
-        started = facts.has_activity or any(not p.is_missing for p in criteria)
+        started = facts.has_activity or bool(states - {CriterionState.MISSING})
         quiet = not facts.recent_activity
         if not started:
             status = TrackStatus.NOT_STARTED
-        elif any(p.blocker for p in criteria) or (not any(p.is_pending for p in criteria) and quiet):
+        elif any(p.blocker for p in criteria) or (CriterionState.PENDING not in states and quiet):
             status = TrackStatus.STUCK
         else:
             status = TrackStatus.IN_PROGRESS
@@ -655,14 +650,16 @@ def progress_for_students(
                 _CACHE.move_to_end(key)
                 return hit[1]
     compiled = compile_rule_set(rule_set)
-    facts = gather_facts(
-        rule_set.institution,
-        students,
-        study_years=rule_set.study_years,
-        today=today,
-        active_since=timezone.now() - datetime.timedelta(days=rule_set.stuck_after_days),
-    )
-    result = {sid: evaluate(rule_set, compiled, f, today) for sid, f in facts.items()}
+    with _no_cyclic_gc():
+        facts = gather_facts(
+            rule_set.institution,
+            students,
+            criteria=compiled,
+            study_years=rule_set.study_years,
+            today=today,
+            active_since=timezone.now() - datetime.timedelta(days=rule_set.stuck_after_days),
+        )
+        result = {sid: evaluate(rule_set, compiled, f, today) for sid, f in facts.items()}
     if key is not None:
         with _CACHE_LOCK:
             _CACHE[key] = (fingerprint, result)
@@ -670,6 +667,20 @@ def progress_for_students(
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.popitem(last=False)
     return result
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while a cohort is computed: tens of thousands of small objects,
+    freed by reference counting, would otherwise trigger collections that scan the whole process (5–10 %
+    of a cold cohort of 2,000; what is left is collected as usual once the collector is enabled again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 #: Cohort and institution computations kept per process (least recently used first out).

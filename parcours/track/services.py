@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -48,7 +49,11 @@ from .models import (
 )
 from .workflow import TRANSITIONS, Transition, transition_for
 
+logger = logging.getLogger(__name__)
+
 SUPPLEMENT_SOURCE = "track.diploma_supplement"
+#: Students whose supplement content a batch reads at once (ten queries per group instead of ten per student).
+SUPPLEMENT_BATCH_READ = 100
 ENROLMENT_SOURCE = "track.enrolment"
 AWARD_SOURCE = "track.award"
 
@@ -1038,7 +1043,7 @@ def _fingerprint(context: dict) -> str:
 
 
 def supplement_issue(
-    *, student, institution, actor=None, generate_now: bool = False
+    *, student, institution, actor=None, generate_now: bool = False, context: dict | None = None
 ) -> tuple[DiplomaSupplement, bool]:
     """Issue the student's diploma supplement from what is recorded now; returns (supplement, created).
 
@@ -1046,6 +1051,7 @@ def supplement_issue(
     since the current supplement, that one is returned (``created`` is False). A new issue supersedes the
     previous one: its PDF is withdrawn once the new one is generated. The PDF is rendered after commit
     (through a task), or right away with ``generate_now`` (batches and the command, already off-request).
+    ``context``: the student's content already read with ``supplement.supplement_contexts`` (batches).
     """
     from . import supplement
 
@@ -1054,25 +1060,20 @@ def supplement_issue(
             permissions.is_track_staff(actor, institution),
             _("Only the school staff issue diploma supplements."),
         )
-    context = supplement.supplement_context(
-        student, institution
-    )  # raises TrackError when there is nothing to say
+    if context is None:
+        context = supplement.supplement_context(student, institution)  # TrackError: nothing to say
     fingerprint = _fingerprint(context)
     with transaction.atomic():
-        current = (
+        issued = list(
             DiplomaSupplement.objects.select_for_update()
-            .filter(student=student, institution=institution, is_current=True)
-            .first()
+            .filter(student=student, institution=institution)
+            .order_by("-revision")
         )
+        current = next((row for row in issued if row.is_current), None)
         if current is not None and current.fingerprint == fingerprint and not current.error:
             return current, False
-        revision = (
-            DiplomaSupplement.objects.filter(student=student, institution=institution).aggregate(
-                top=Max("revision")
-            )["top"]
-            or 0
-        ) + 1
-        context["reference"] = supplement.reference_for(student, institution, revision)
+        revision = (issued[0].revision if issued else 0) + 1
+        context = {**context, "reference": supplement.reference_for(student, institution, revision)}
         supplement.check_context(context)
         if current is not None:
             DiplomaSupplement.objects.filter(pk=current.pk).update(is_current=False)
@@ -1094,8 +1095,7 @@ def supplement_issue(
         if not generate_now:
             transaction.on_commit(lambda: _enqueue_supplement(row.pk))
     if generate_now:
-        supplement_generate(supplement_id=row.pk)
-        row.refresh_from_db()
+        _supplement_render(row)
     return row, True
 
 
@@ -1107,9 +1107,13 @@ def _enqueue_supplement(supplement_id: int) -> None:
 
 def supplement_generate(*, supplement_id: int) -> DiplomaSupplement:
     """Render and store the PDF of one supplement (idempotent); withdraw the PDFs it supersedes."""
+    row = DiplomaSupplement.objects.select_related("institution", "student").get(pk=supplement_id)
+    return _supplement_render(row)
+
+
+def _supplement_render(row: DiplomaSupplement) -> DiplomaSupplement:
     from parcours.documents import api as documents
 
-    row = DiplomaSupplement.objects.select_related("institution", "student").get(pk=supplement_id)
     try:
         document = documents.document_generate(
             kind="diploma_supplement",
@@ -1138,19 +1142,20 @@ def supplement_generate(*, supplement_id: int) -> DiplomaSupplement:
                 data={"error": str(exc)[:500]},
             )
         raise
+    row.document_public_id, row.generated_at, row.error = document.public_id, timezone.now(), ""
     DiplomaSupplement.objects.filter(pk=row.pk).update(
-        document_public_id=document.public_id, generated_at=timezone.now(), error=""
+        document_public_id=row.document_public_id, generated_at=row.generated_at, error=""
     )
-    for older in DiplomaSupplement.objects.filter(
-        student=row.student_id, institution=row.institution_id, revision__lt=row.revision
-    ).exclude(document_public_id=None):
-        documents.document_revoke_for_source(
-            source_type=SUPPLEMENT_SOURCE,
-            source_id=str(older.pk),
-            reason=f"Remplacé par la révision {row.revision} / superseded by revision {row.revision}",
-            actor=None,
-        )
-    row.refresh_from_db()
+    if row.revision > 1:  # revisions start at 1: the first has nothing to supersede
+        for older in DiplomaSupplement.objects.filter(
+            student=row.student_id, institution=row.institution_id, revision__lt=row.revision
+        ).exclude(document_public_id=None):
+            documents.document_revoke_for_source(
+                source_type=SUPPLEMENT_SOURCE,
+                source_id=str(older.pk),
+                reason=f"Remplacé par la révision {row.revision} / superseded by revision {row.revision}",
+                actor=None,
+            )
     return row
 
 
@@ -1184,6 +1189,8 @@ def supplement_batch_run(batch_id: int, *, progress=None) -> SupplementBatch:
     (name and reason) and the others go on. ``progress(batch, student, outcome)`` is called after each."""
     from parcours.accounts.models import User
 
+    from .supplement import supplement_contexts
+
     batch = SupplementBatch.objects.select_related("institution", "cohort", "created_by").get(pk=batch_id)
     if batch.status == BatchStatus.DONE:
         return batch
@@ -1203,11 +1210,27 @@ def supplement_batch_run(batch_id: int, *, progress=None) -> SupplementBatch:
     batch.save(
         update_fields=["status", "started_at", "total", "generated", "unchanged", "failed", "failures"]
     )
-    for student in students:
+    contexts: dict = {}
+    for index, student in enumerate(students):
+        if index % SUPPLEMENT_BATCH_READ == 0:  # the content of the next students, in a few queries
+            try:
+                contexts = supplement_contexts(
+                    students[index : index + SUPPLEMENT_BATCH_READ], batch.institution
+                )
+            except Exception:  # then each student's is read on its own, and a failure recorded for them
+                logger.exception("Reading the content of batch %s in bulk failed", batch.pk)
+                contexts = {}
         outcome = "generated"
         try:
+            context = contexts.get(student.pk)
+            if isinstance(context, Exception):
+                raise context
             _row, created = supplement_issue(
-                student=student, institution=batch.institution, actor=None, generate_now=True
+                student=student,
+                institution=batch.institution,
+                actor=None,
+                generate_now=True,
+                context=context,
             )
             if created:
                 batch.generated += 1

@@ -32,20 +32,10 @@ def reference_for(student, institution, revision: int) -> str:
     return f"SD-{year}-{student.pk:05d}" + (f"-R{revision}" if revision > 1 else "")
 
 
-def _signer(institution, award: TrackAward | None, decisions) -> dict:
-    person = None
-    if award is not None:
-        person = award.decided_by
-    elif decisions:
-        person = decisions[0].signed_by
-    if person is None:
-        membership = (
-            Membership.objects.active()
-            .filter(institution=institution, role=Role.DIRECTOR_OF_STUDIES)
-            .select_related("user")
-            .first()
-        )
-        person = membership.user if membership else None
+def _signer(person, institution, director) -> dict:
+    """Who signs: the jury member who awarded the mention, else the signer of the first decision, else the
+    director of studies (``director``: a callable, so that it is looked up only when needed)."""
+    person = person or director()
     return {
         "name": (person.get_full_name() or person.email) if person else institution.name,
         "function_fr": conf.get("SIGNER_FUNCTION_FR"),
@@ -59,40 +49,121 @@ def supplement_context(student, institution) -> dict:
     Raises ``TrackError`` when the student has no signed recognition decision: without one, the
     supplement would have nothing to add to the diploma.
     """
-    from parcours.recognition.api import current_decisions_of
+    context = supplement_contexts([student], institution)[student.pk]
+    if isinstance(context, Exception):
+        raise context
+    return context
+
+
+def supplement_contexts(students, institution) -> dict:
+    """The supplement context of each of ``students``, by student id, read in ten queries whatever their
+    number (batches, the command); a student without a signed recognition decision gets the
+    ``TrackError`` that :func:`supplement_context` would raise instead of a context."""
+    from django.db.models import Prefetch
+
+    from parcours.recognition.api import Decision, DecisionCompetency, ValidatedActivity
 
     from .services import TrackError
 
-    decisions = [
-        d
-        for d in current_decisions_of(student)
-        .filter(request__institution=institution)
-        .select_related("signed_by")
-        .prefetch_related("validated_activities__period__activity_type")
-        .order_by("signed_at")
-        if d.outcome != "refused"
-    ]
-    if not decisions:
-        raise TrackError(
-            _(
-                "%(name)s has no signed recognition decision: there is nothing to write in a diploma supplement."
-            )
-            % {"name": student.get_full_name() or student.email}
+    students = list(students)
+    ids = [s.pk for s in students]
+    # The student's current decisions at the institution (as recognition.api.current_decisions_of), oldest first.
+    decisions_of: dict[int, list] = {pk: [] for pk in ids}
+    for decision in (
+        Decision.objects.filter(request__holder__in=ids, request__institution=institution, is_current=True)
+        .exclude(outcome="refused")
+        .select_related("request", "signed_by")
+        .prefetch_related(
+            Prefetch("competencies", DecisionCompetency.objects.select_related("competency", "level")),
+            Prefetch(
+                "validated_activities",
+                ValidatedActivity.objects.select_related("period__activity_type").prefetch_related(
+                    "exempted_units"
+                ),
+            ),
         )
-    membership = (
+        .order_by("signed_at", "pk")
+    ):
+        decisions_of[decision.request.holder_id].append(decision)
+    memberships: dict[int, Membership] = {}
+    for membership in (
         Membership.objects.active()
-        .filter(user=student, institution=institution, role=Role.STUDENT)
+        .filter(user__in=ids, institution=institution, role=Role.STUDENT)
         .select_related("cohort__programme")
-        .first()
-    )
+        .order_by("pk")
+    ):
+        memberships.setdefault(membership.user_id, membership)
+    numbers: dict[int, str] = {}
+    for user_id, number in (
+        StudentNumber.objects.filter(institution=institution, user__in=ids)
+        .order_by("pk")
+        .values_list("user_id", "number")
+    ):
+        numbers.setdefault(user_id, number)
+    awards: dict[int, TrackAward] = {}
+    for award in (
+        TrackAward.objects.filter(student__in=ids, institution=institution, status=AwardStatus.AWARDED)
+        .select_related("decided_by")
+        .order_by("-decided_at", "pk")
+    ):
+        awards.setdefault(award.student_id, award)
+    enrolments: dict[int, Enrolment] = {}
+    for enrolment in (
+        Enrolment.objects.filter(
+            student__in=ids, course__institution=institution, status=EnrolmentStatus.ENROLLED
+        )
+        .exclude(result="")
+        .select_related("course")
+        .prefetch_related("course__sessions")
+        .order_by("-result", "-graded_at", "pk")  # a pass first
+    ):
+        enrolments.setdefault(enrolment.student_id, enrolment)
+
+    director_cache: list = []
+
+    def director():
+        if not director_cache:
+            membership = (
+                Membership.objects.active()
+                .filter(institution=institution, role=Role.DIRECTOR_OF_STUDIES)
+                .select_related("user")
+                .order_by("pk")
+                .first()
+            )
+            director_cache.append(membership.user if membership else None)
+        return director_cache[0]
+
+    today = timezone.localdate().isoformat()
+    contexts: dict = {}
+    for student in students:
+        decisions = decisions_of[student.pk]
+        if not decisions:
+            contexts[student.pk] = TrackError(
+                _(
+                    "%(name)s has no signed recognition decision: there is nothing to write in a diploma supplement."
+                )
+                % {"name": student.get_full_name() or student.email}
+            )
+            continue
+        award = awards.get(student.pk)
+        signer = award.decided_by if award else decisions[0].signed_by
+        contexts[student.pk] = _context(
+            student,
+            institution,
+            decisions=decisions,
+            membership=memberships.get(student.pk),
+            number=numbers.get(student.pk, ""),
+            award=award,
+            enrolment=enrolments.get(student.pk),
+            signer=_signer(signer, institution, director),
+            today=today,
+        )
+    return contexts
+
+
+def _context(student, institution, *, decisions, membership, number, award, enrolment, signer, today) -> dict:
     cohort = membership.cohort if membership else None
     programme = cohort.programme if cohort else None
-    number = (
-        StudentNumber.objects.filter(institution=institution, user=student)
-        .values_list("number", flat=True)
-        .first()
-    )
-
     competencies: dict[str, dict] = {}
     engagement, exemptions = [], {}
     ects_total, weeks = Decimal(0), 0
@@ -136,21 +207,6 @@ def supplement_context(student, institution) -> dict:
                     "title_en": unit.title_en or unit.title_fr,
                 }
 
-    award = (
-        TrackAward.objects.filter(student=student, institution=institution, status=AwardStatus.AWARDED)
-        .select_related("decided_by", "rule_set", "session")
-        .first()
-    )
-    enrolment = (
-        Enrolment.objects.filter(
-            student=student, course__institution=institution, status=EnrolmentStatus.ENROLLED
-        )
-        .exclude(result="")
-        .select_related("course")
-        .prefetch_related("course__sessions")
-        .order_by("-result", "-graded_at")  # a pass first
-        .first()
-    )
     elective = None
     if enrolment is not None:
         course = enrolment.course
@@ -170,7 +226,7 @@ def supplement_context(student, institution) -> dict:
     rows = sorted(competencies.values(), key=lambda c: (c["code"] or "~", c["statement_fr"]))
     return {
         "reference": "",
-        "issued_on": timezone.localdate().isoformat(),
+        "issued_on": today,
         "institution": {"name": institution.name, "city": institution.city},
         "holder": {
             "full_name": student.get_full_name() or student.email,
@@ -199,7 +255,7 @@ def supplement_context(student, institution) -> dict:
         if award
         else None,
         "elective": elective,
-        "signer": _signer(institution, award, decisions),
+        "signer": signer,
     }
 
 

@@ -8,6 +8,8 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parcours.accounts.enums import Role
 from parcours.audit.models import AuditEvent
@@ -202,3 +204,37 @@ def test_sis_export_rows(school):
         ("21900001", "SHS-204", "3", "DIS", reference),
         ("21900001", "DEF-ING", "2", "ADM", f"DEF-ING-2026-E{enrolment.pk}"),
     ]
+
+
+def test_a_batch_reads_its_students_content_in_a_few_queries_whatever_their_number(school):
+    from parcours.track.supplement import supplement_context, supplement_contexts
+
+    students = [complete_student(school)[0] for _ in range(2)]
+    without, _ = make_student(school, first_name="Sans", last_name="Décision")
+    with CaptureQueriesContext(connection) as small:
+        supplement_contexts([*students, without], school.institution)
+    students += [complete_student(school)[0] for _ in range(3)]
+    with CaptureQueriesContext(connection) as large:
+        contexts = supplement_contexts([*students, without], school.institution)
+    assert len(large) == len(small) <= 10
+    assert all(contexts[s.pk] == supplement_context(s, school.institution) for s in students)
+    assert isinstance(contexts[without.pk], TrackError) and "Sans Décision" in str(contexts[without.pk])
+
+
+def test_every_page_of_a_supplement_carries_its_own_reference_and_verification_address(school):
+    """The stylesheet is shared by every supplement: the footer's values come from each document."""
+    documents = []
+    for index in range(2):
+        student, _ = complete_student(school, last_name=f"Étudiant{index}")
+        row, _ = services.supplement_issue(
+            student=student, institution=school.institution, actor=school.engineer, generate_now=True
+        )
+        documents.append((row, Document.objects.get(public_id=row.document_public_id)))
+    for row, document in documents:
+        with document.file.open("rb") as handle:
+            reader = pypdf.PdfReader(io.BytesIO(handle.read()))
+        assert len(reader.pages) <= 2
+        footer = f"{row.reference} · Vérifiable sur / Verify at http"
+        for page in reader.pages:
+            text = " ".join(page.extract_text().split())
+            assert footer in text and f"/verify/document/{document.public_id}" in text

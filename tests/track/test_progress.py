@@ -73,6 +73,35 @@ def test_level_and_block_filters_and_pending_requests(school):
     assert progress.status == TrackStatus.IN_PROGRESS
 
 
+def test_a_competency_counts_once_across_decisions_and_framework_versions(school):
+    """The database counts distinct competencies (by code): validated twice, or in two versions of the
+    framework under blocks with the same code, a competency still counts once."""
+    from parcours.frameworks.models import Competency
+    from tests.recognition.factories import CompetencyFactory, FrameworkFactory, levels_for
+
+    student, profile = make_student(school)
+    first = period(profile, school.activity_type, datetime.date(2025, 7, 1), 12)
+    second = period(profile, school.activity_type, datetime.date(2026, 2, 1), 5)
+    sign_decision(school, student, [first], [(school.competencies[0], school.levels[0])])
+    progress = student_progress(school.rule_set, student)
+    assert next(p for p in progress.criteria if p.kind == CriterionKind.COMPETENCIES).have == 0  # level 1 < 2
+    sign_decision(school, student, [second], [(school.competencies[0], school.levels[2])])
+    progress = student_progress(school.rule_set, student)
+    assert next(p for p in progress.criteria if p.kind == CriterionKind.COMPETENCIES).have == 1
+
+    newer = FrameworkFactory(institution=school.institution)
+    block = Competency.objects.create(
+        framework=newer, identifier="bloc-1-v2", code=school.blocks[0].code, item_type="block"
+    )
+    same = CompetencyFactory(framework=newer, parent=block, code=school.competencies[0].code)
+    other = CompetencyFactory(framework=newer, parent=block)
+    third = period(profile, school.activity_type, datetime.date(2026, 3, 1), 5)
+    sign_decision(school, student, [third], [(same, levels_for(newer)[1]), (other, levels_for(newer)[1])])
+    progress = student_progress(school.rule_set, student)
+    competencies = next(p for p in progress.criteria if p.kind == CriterionKind.COMPETENCIES)
+    assert (competencies.have, competencies.state) == (2, CriterionState.DONE)
+
+
 def test_a_refused_decision_counts_nothing(school):
     student, profile = make_student(school)
     first = period(profile, school.activity_type, datetime.date(2025, 7, 1), 12)

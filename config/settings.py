@@ -181,7 +181,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # The same client address as the rate limits (honours RATE_LIMIT_TRUSTED_PROXIES behind a reverse proxy).
-AXES_CLIENT_IP_CALLABLE = "parcours.security.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "parcours.security.ratelimit.axes_client_ip"
 
 # Rate limits on everything reachable without an account (parcours/security/ratelimit.py, docs/security.md).
 # Rates: "count/period" with period s, m, h, d, optionally multiplied ("30/10m"); an empty rate turns the

@@ -94,6 +94,13 @@ def client_ip(request: HttpRequest) -> str:
     return remote if _valid_ip(remote) else "unknown"
 
 
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """The same address for django-axes (AXES_CLIENT_IP_CALLABLE); None when there is none, since axes stores
+    it in an IP address column (a login without a real request, as in ``Client.force_login``)."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
+
+
 def _valid_ip(value: str) -> bool:
     try:
         ipaddress.ip_address(value)

@@ -15,16 +15,16 @@ a document is composed and laid out.
 from __future__ import annotations
 
 import datetime
-import gc
 import logging
 import threading
 import uuid
-from contextlib import contextmanager
 from functools import cache
 
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from parcours.runtime import paused_cyclic_gc
 
 from .registry import DocumentType
 
@@ -147,7 +147,7 @@ def render_pdf(
 ) -> bytes:
     html_class, fetcher_class = _weasyprint()
     sheet = kind.stylesheet_name(language)
-    with _no_cyclic_gc():
+    with paused_cyclic_gc():
         html = render_html(kind, ctx, language=language, public_id=public_id, verify_url=verify_url)
         document = html_class(string=html, url_fetcher=fetcher_class())
         return document.write_pdf(
@@ -155,21 +155,3 @@ def render_pdf(
             font_config=_font_config(),
             pdf_identifier=public_id.hex.encode(),
         )
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Pause the cyclic garbage collector while WeasyPrint lays out a document.
-
-    A document allocates hundreds of thousands of short-lived objects, nearly all freed by reference
-    counting; meanwhile the collector would run dozens of times, each pass also scanning the long-lived
-    objects of a Django process (~9 % of a supplement's rendering time, measured with py-spy). What is left
-    over is collected as usual once the collector is enabled again (~3.5 %).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

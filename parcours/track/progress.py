@@ -23,11 +23,9 @@ What counts:
 from __future__ import annotations
 
 import datetime
-import gc
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +33,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from parcours.runtime import paused_cyclic_gc
 
 from . import conf
 from .enums import AwardStatus, CourseResult, CriterionKind, CriterionState, EnrolmentStatus, TrackStatus
@@ -650,7 +650,7 @@ def progress_for_students(
                 _CACHE.move_to_end(key)
                 return hit[1]
     compiled = compile_rule_set(rule_set)
-    with _no_cyclic_gc():
+    with paused_cyclic_gc():
         facts = gather_facts(
             rule_set.institution,
             students,
@@ -667,20 +667,6 @@ def progress_for_students(
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.popitem(last=False)
     return result
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Pause the cyclic garbage collector while a cohort is computed: tens of thousands of small objects,
-    freed by reference counting, would otherwise trigger collections that scan the whole process (5–10 %
-    of a cold cohort of 2,000; what is left is collected as usual once the collector is enabled again)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 #: Cohort and institution computations kept per process (least recently used first out).

@@ -68,6 +68,16 @@ def test_declaring_a_period_through_the_form(client, world):
     assert "La période ne peut pas se terminer avant de commencer." in response.content.decode()
 
 
+def test_a_refused_form_says_so_in_the_page_title(client, world):
+    """Screen-reader users hear the title first: after a refused submission it starts with « Erreur »."""
+    client.force_login(world["student"])
+    url = reverse("portfolio_period_create")
+    assert "<title>Erreur" not in client.get(url).content.decode()
+    response = client.post(url, {"title": "", "start_date": "2026-09-01", "end_date": "2026-08-25"})
+    assert response.status_code == 200
+    assert "<title>Erreur – " in response.content.decode()
+
+
 def test_evidence_is_private_to_the_holder_until_submitted(client, world, make_user, other_institution):
     evidence = services.evidence_add(
         profile=world["profile"],

@@ -36,3 +36,21 @@ def machine() -> dict:
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
     }
+
+
+def load_average() -> list[float] | None:
+    """The machine's 1, 5 and 15 minute load averages (other processes share the cores), if known."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def rerun_on_postgres(script: str) -> int | None:
+    """Run ``script`` again inside a throwaway PostgreSQL cluster (scripts/with-postgres.sh sets
+    DATABASE_URL) and return its exit status; None when DATABASE_URL already points to PostgreSQL."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return None
+    import subprocess
+
+    return subprocess.call([str(ROOT / "scripts" / "with-postgres.sh"), sys.executable, script])

@@ -20,6 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from djangoenv import load_average, rerun_on_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 USERS = int(os.environ.get("LOAD_USERS", "50"))
@@ -35,8 +37,9 @@ def free_port() -> int:
 
 
 def main() -> int:
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return subprocess.call([str(ROOT / "scripts" / "with-postgres.sh"), PY, __file__])
+    status = rerun_on_postgres(__file__)
+    if status is not None:
+        return status
     var = Path(tempfile.mkdtemp(prefix="parcours-load-"))
     env = {
         **os.environ,
@@ -134,7 +137,7 @@ def main() -> int:
     result = {
         "users": USERS,
         "gunicorn_workers": WORKERS,
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_end": load_average(),
         "seconds": SECONDS,
         "setup_s": round(setup_s, 1),
         "requests": int(total["Request Count"]),

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from djangoenv import machine  # plain helper; does not set Django up
+from djangoenv import load_average, machine  # plain helpers; they do not set Django up
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("ESCO_DATA_DIR", ROOT.parent / "shared" / "data" / "esco"))
@@ -39,13 +39,6 @@ def cli(*args: str) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"matching CLI failed ({' '.join(args[:1])}): {done.stderr.strip()}")
     return json.loads(done.stdout)
-
-
-def load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from djangoenv import machine
+from djangoenv import load_average, machine, rerun_on_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -33,8 +33,9 @@ print(json.dumps({m: apps.get_model(m).objects.count() for m in models}))
 
 
 def main() -> int:
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return subprocess.call([str(ROOT / "scripts" / "with-postgres.sh"), PY, __file__])
+    status = rerun_on_postgres(__file__)
+    if status is not None:
+        return status
     env = {
         **os.environ,
         "VAR_DIR": tempfile.mkdtemp(prefix="parcours-scale-"),
@@ -42,7 +43,7 @@ def main() -> int:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    started, load_before = time.perf_counter(), os.getloadavg()
+    started, load_before = time.perf_counter(), load_average()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [PY, "manage.py", "demo", "--force", "--scale", SCALE],
@@ -75,8 +76,8 @@ def main() -> int:
         "demo_process_cpu_s": round(child.ru_utime + child.ru_stime - before.ru_utime - before.ru_stime, 1),
         "target_s": 600,
         "rows": json.loads(counts.stdout.strip().splitlines()[-1]),
-        "machine": {**machine(), "load_average_before": [round(x, 2) for x in load_before]},
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "machine": {**machine(), "load_average_before": load_before},
+        "load_average_after": load_average(),
         "note": "wall_s includes the demo steps; PostgreSQL's own CPU time is not in demo_process_cpu_s.",
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }

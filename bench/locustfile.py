@@ -1,29 +1,80 @@
-"""Mixed journeys of every role against a running server (used by bench/load.py)."""
+"""Mixed journeys of every role against a running server (used by bench/load.py).
 
+The figures are those of the steady state: the statistics are reset once every user has spawned and
+logged in. The logins of the ramp-up (50 Argon2 hashes at once, deliberately costly) are written
+beforehand to ``$LOAD_LOGIN_STATS`` so that bench/load.py reports them apart.
+"""
+
+import json
+import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, events, task
 
 PASSWORD = "parcours-demo"  # noqa: S105 - the documented demo password
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class RoleUser(HttpUser):
+_ramp = {"logging_in": 0, "spawned": False, "reset": False}
+
+
+def _steady_state_reached(environment) -> None:
+    """Reset the statistics once, when spawning is complete and no login is in flight."""
+    if _ramp["reset"] or not _ramp["spawned"] or _ramp["logging_in"]:
+        return
+    _ramp["reset"] = True
+    stats = environment.runner.stats
+    login = stats.get("login", "POST")
+    path = os.environ.get("LOAD_LOGIN_STATS")
+    if path:
+        with open(path, "w") as out:
+            json.dump(
+                {
+                    "requests": login.num_requests,
+                    "failures": login.num_failures,
+                    "p50_ms": login.get_response_time_percentile(0.5),
+                    "p95_ms": login.get_response_time_percentile(0.95),
+                },
+                out,
+            )
+    stats.reset_all()
+
+
+@events.spawning_complete.add_listener
+def _on_spawned(user_count, **_kwargs):
+    _ramp["spawned"] = True
+    _steady_state_reached(_environment["env"])
+
+
+_environment: dict = {}
+
+
+@events.init.add_listener
+def _on_init(environment, **_kwargs):
+    _environment["env"] = environment
+
+
+class RoleUser(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
     email = ""
     pages: list[str] = []
 
     def on_start(self):
-        page = self.client.get("/accounts/login/", name="login form")
-        token = CSRF.search(page.text).group(1)
-        self.client.post(
-            "/accounts/login/",
-            {"username": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host + "/accounts/login/"},
-            name="login",
-        )
+        _ramp["logging_in"] += 1
+        try:
+            page = self.client.get("/accounts/login/", name="login form")
+            token = CSRF.search(page.text).group(1)
+            self.client.post(
+                "/accounts/login/",
+                data={"username": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                headers={"Referer": self.host + "/accounts/login/"},
+                name="login",
+            )
+        finally:
+            _ramp["logging_in"] -= 1
+        _steady_state_reached(self.environment)
 
     @task(5)
     def browse(self):
@@ -98,7 +149,7 @@ class GardeNationale(RoleUser):
     pages = ["/partners/reports/", "/partners/referrals/"]
 
 
-class Anonymous(HttpUser):
+class Anonymous(FastHttpUser):
     weight = 2
     wait_time = between(0.5, 2.0)
 
@@ -111,7 +162,7 @@ class Anonymous(HttpUser):
         self.client.get(random.choice(["/partners/", "/partners/faq/", "/verify/"]))
 
 
-class Bare(HttpUser):
+class Bare(FastHttpUser):
     """The baseline: a bare Django view with one query (/healthz), measured in the same run."""
 
     weight = 1

@@ -63,6 +63,17 @@ def make_user(institution):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_progress_cache():
+    """Ids are reused after each test's rollback: never let a track computation (of a cohort, an institution
+    or one student's dashboard) outlive its test."""
+    from parcours.track.progress import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is the production hasher (checked in tests/web/test_core.py); tests use a fast one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -94,7 +94,7 @@ def track_progress_read(request: HttpRequest):
     rule_set = selectors.rule_set_in_force(institution)
     if rule_set is None:
         return Status(404, {"detail": "No approved track rules are in force."})
-    return _progress_out(student_progress(rule_set, request.auth))
+    return _progress_out(student_progress(rule_set, request.auth, cached=True))
 
 
 @router.get(
@@ -110,7 +110,7 @@ def student_progress_read(request: HttpRequest, student_id: int):
     rule_set = selectors.rule_set_in_force(institution)
     if rule_set is None:
         return Status(404, {"detail": "No approved track rules are in force."})
-    return _progress_out(student_progress(rule_set, student))
+    return _progress_out(student_progress(rule_set, student, cached=True))
 
 
 class CohortProgressOut(Schema):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -115,8 +115,12 @@ def baked_svg(credential: Credential) -> bytes:
     )
 
 
+@lru_cache(maxsize=2048)
 def qr_svg_data_uri(url: str) -> str:
-    """A QR code of ``url`` as an SVG data URI (for <img src>, PDFs and pages)."""
+    """A QR code of ``url`` as an SVG data URI (for <img src>, PDFs and pages).
+
+    A credential's verification URL never changes, and choosing the QR mask costs about 10 ms: the codes
+    are kept per process (2,048 of about 6 kB each at most)."""
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 

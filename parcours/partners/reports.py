@@ -51,10 +51,11 @@ class Dimension:
     #: published, and a view over several institutions shows one row per institution instead.
     nested: ClassVar[bool] = False
 
-    def order(self, keys: Iterable[str]) -> list[str]:
+    def order(self, keys: Iterable[str], lookups: dict | None = None) -> list[str]:
+        """``lookups``: a dictionary kept for one page or export, where what was read may be reused."""
         return sorted(keys)
 
-    def labels(self, keys: Iterable[str], language: str) -> dict[str, str]:
+    def labels(self, keys: Iterable[str], language: str, lookups: dict | None = None) -> dict[str, str]:
         return {key: key for key in keys}
 
 
@@ -64,20 +65,23 @@ class ForceDimension(Dimension):
     NONE = "none"
 
     @staticmethod
-    def _forces() -> dict[str, tuple[int, str, str]]:
-        """Read at each use (a dimension object lives as long as the process; forces may change)."""
-        Force = apps.get_model("reserve", "Force")
-        return {
-            code: (pos, fr, en)
-            for code, pos, fr, en in Force.objects.values_list("code", "position", "name_fr", "name_en")
-        }
+    def _forces(lookups: dict | None) -> dict[str, tuple[int, str, str]]:
+        """Read at each page or export (a dimension object lives as long as the process; forces may change)."""
+        lookups = {} if lookups is None else lookups
+        if "forces" not in lookups:
+            Force = apps.get_model("reserve", "Force")
+            lookups["forces"] = {
+                code: (pos, fr, en)
+                for code, pos, fr, en in Force.objects.values_list("code", "position", "name_fr", "name_en")
+            }
+        return lookups["forces"]
 
-    def order(self, keys):
-        forces = self._forces()
+    def order(self, keys, lookups=None):
+        forces = self._forces(lookups)
         return sorted(keys, key=lambda k: (k == self.NONE, forces.get(k, (999, k, ""))[:2]))
 
-    def labels(self, keys, language):
-        forces, out = self._forces(), {}
+    def labels(self, keys, language, lookups=None):
+        forces, out = self._forces(lookups), {}
         for key in keys:
             if key == self.NONE:
                 out[key] = str(_("Force not stated"))
@@ -94,20 +98,25 @@ class ProgrammeDimension(Dimension):
     STAFF = "staff"
     UNKNOWN = "unknown"
 
-    def _programmes(self, keys) -> dict[str, tuple[str, str, str]]:
-        Programme = apps.get_model("accounts", "Programme")
-        ids = [int(k) for k in keys if k.isdigit()]
-        return {str(p.pk): (p.code, p.name_fr, p.name_en) for p in Programme.objects.filter(pk__in=ids)}
+    def _programmes(self, keys, lookups: dict | None) -> dict[str, tuple[str, str, str]]:
+        """The programmes among ``keys``; those already read for the page or export are not read again."""
+        known = {} if lookups is None else lookups.setdefault("programmes", {})
+        missing = [int(k) for k in keys if k.isdigit() and k not in known]
+        if missing:
+            Programme = apps.get_model("accounts", "Programme")
+            rows = Programme.objects.filter(pk__in=missing).values_list("pk", "code", "name_fr", "name_en")
+            known.update({str(pk): (code, fr, en) for pk, code, fr, en in rows})
+        return known
 
-    def order(self, keys):
+    def order(self, keys, lookups=None):
         keys = list(keys)
-        programmes = self._programmes(keys)
+        programmes = self._programmes(keys, lookups)
         rank = {self.STAFF: 1, self.UNKNOWN: 2}
         return sorted(keys, key=lambda k: (rank.get(k, 0), programmes.get(k, ("", k, ""))[0], k))
 
-    def labels(self, keys, language):
+    def labels(self, keys, language, lookups=None):
         keys = list(keys)
-        programmes, out = self._programmes(keys), {}
+        programmes, out = self._programmes(keys, lookups), {}
         for key in keys:
             if key == self.STAFF:
                 out[key] = str(_("Staff"))
@@ -124,11 +133,11 @@ class ChoiceDimension(Dimension):
 
     choices: ClassVar[list[tuple[str, str | Promise]]]
 
-    def order(self, keys):
+    def order(self, keys, lookups=None):
         position = {value: i for i, (value, _label) in enumerate(self.choices)}
         return sorted(keys, key=lambda k: position.get(k, 999))
 
-    def labels(self, keys, language):
+    def labels(self, keys, language, lookups=None):
         names = dict(self.choices)
         return {key: str(names.get(key, key)) for key in keys}
 
@@ -305,6 +314,24 @@ def available_reports() -> list[Report]:
     return [report for report in REGISTRY.values() if report.available()]
 
 
+class _ByForce:
+    """Each person under the force of their profile."""
+
+    dimension = FORCE
+
+    def category(self, facts, user_id, institution_id, force):
+        return force
+
+
+class _ByProgramme:
+    """Each person under the programme of their latest cohort (staff apart)."""
+
+    dimension = PROGRAMME
+
+    def category(self, facts, user_id, institution_id, force):
+        return facts.programme(user_id, institution_id)
+
+
 class _ReservistsReport(Report):
     one_cell_per_person = True
     section = "reservists"
@@ -323,25 +350,17 @@ class _ReservistsReport(Report):
 
 
 @register
-class ReservistsByForce(_ReservistsReport):
+class ReservistsByForce(_ByForce, _ReservistsReport):
     code = "reservists_by_force"
     title = _("Reservists by force")
     description = _("People serving in the operational reserve during the year, by force.")
-    dimension = FORCE
-
-    def category(self, facts, user_id, institution_id, force):
-        return force
 
 
 @register
-class ReservistsByProgramme(_ReservistsReport):
+class ReservistsByProgramme(_ByProgramme, _ReservistsReport):
     code = "reservists_by_programme"
     title = _("Reservists by programme")
     description = _("People serving in the operational reserve during the year, by programme (staff apart).")
-    dimension = PROGRAMME
-
-    def category(self, facts, user_id, institution_id, force):
-        return facts.programme(user_id, institution_id)
 
 
 class _DaysReport(Report):
@@ -364,27 +383,19 @@ class _DaysReport(Report):
 
 
 @register
-class DaysByForce(_DaysReport):
+class DaysByForce(_ByForce, _DaysReport):
     code = "days_by_force"
     title = _("Days of activity declared, by force")
     description = _(
         "Days of reserve activity declared by the reservists, for the periods that started in the year."
     )
-    dimension = FORCE
-
-    def category(self, facts, user_id, institution_id, force):
-        return force
 
 
 @register
-class DaysByProgramme(_DaysReport):
+class DaysByProgramme(_ByProgramme, _DaysReport):
     code = "days_by_programme"
     title = _("Days of activity declared, by programme")
     description = _("Days of reserve activity declared, by the reservist's programme (staff apart).")
-    dimension = PROGRAMME
-
-    def category(self, facts, user_id, institution_id, force):
-        return facts.programme(user_id, institution_id)
 
 
 @register

@@ -128,6 +128,9 @@ class Universe:
     computed_at: object = None
     reports: list[str] = field(default_factory=list)
     hidden_counts: dict[str, int] = field(default_factory=dict)
+    #: What the dimensions read to order and label categories (forces, programmes), shared by the tables
+    #: of one page or export: read once, not once per table.
+    lookups: dict = field(default_factory=dict, compare=False, repr=False)
 
     def row(self, code: str, year: int, institution_id: int | None) -> dict | None:
         return self.rows.get((code, year, institution_id))
@@ -341,8 +344,8 @@ def report_table(universe: Universe, report: Report, scope: Scope, language: str
     if scope.single is not None:
         inst = scope.single.pk
         keys = {k for y in years for k in stored(y, inst).get("cells", {})}
-        ordered = dimension.order(keys)
-        labels = dimension.labels(ordered, language)
+        ordered = dimension.order(keys, universe.lookups)
+        labels = dimension.labels(ordered, language, universe.lookups)
         rows = [
             ReportRow(k, labels[k], [_figure(stored(y, inst).get("cells", {}).get(k)) for y in years])
             for k in ordered
@@ -364,8 +367,8 @@ def report_table(universe: Universe, report: Report, scope: Scope, language: str
             row_title = str(_("Institution"))
         else:
             keys = {k for i in ids for y in years for k in stored(y, i).get("cells", {})}
-            ordered = dimension.order(keys)
-            labels = dimension.labels(ordered, language)
+            ordered = dimension.order(keys, universe.lookups)
+            labels = dimension.labels(ordered, language, universe.lookups)
             rows = [
                 ReportRow(
                     k,
@@ -378,8 +381,8 @@ def report_table(universe: Universe, report: Report, scope: Scope, language: str
             row_title = str(dimension.title)
     else:
         keys = {k for y in years for k in stored(y, None).get("cells", {})}
-        ordered = dimension.order(keys)
-        labels = dimension.labels(ordered, language)
+        ordered = dimension.order(keys, universe.lookups)
+        labels = dimension.labels(ordered, language, universe.lookups)
         rows = [
             ReportRow(k, labels[k], [_figure(stored(y, None).get("cells", {}).get(k)) for y in years])
             for k in ordered

@@ -664,13 +664,18 @@ def progress_for_students(
         with _CACHE_LOCK:
             _CACHE[key] = (fingerprint, result)
             _CACHE.move_to_end(key)
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
+            # Groups (cohorts, institutions) are few and costly; one student's progress is cheap and small.
+            limit = STUDENT_CACHE_SIZE if scope[0] == "student" else CACHE_SIZE
+            kept = [k for k in _CACHE if (k[3][0] == "student") == (scope[0] == "student")]
+            for stale in kept[: max(0, len(kept) - limit)]:
+                del _CACHE[stale]
     return result
 
 
-#: Cohort and institution computations kept per process (least recently used first out).
+#: Cohort and institution computations kept per process (least recently used first out), and apart from
+#: them the progress of single students (the dashboard and the track page of each student).
 CACHE_SIZE = 32
+STUDENT_CACHE_SIZE = 512
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
@@ -732,9 +737,12 @@ def data_fingerprint(institution_id: int) -> tuple:
 
 
 def student_progress(
-    rule_set: TrackRuleSet, student, *, today: datetime.date | None = None
+    rule_set: TrackRuleSet, student, *, today: datetime.date | None = None, cached: bool = False
 ) -> StudentProgress:
-    return progress_for_students(rule_set, [student.pk], today=today)[student.pk]
+    """Where ``student`` stands. ``cached`` (pages that only show it) reuses the result while the
+    institution's :func:`data_fingerprint` is unchanged; decisions such as the award compute it afresh."""
+    scope = ("student", student.pk) if cached else None
+    return progress_for_students(rule_set, [student.pk], today=today, scope=scope)[student.pk]
 
 
 def status_counts(progress: dict[int, StudentProgress]) -> dict[str, int]:

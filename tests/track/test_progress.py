@@ -191,3 +191,17 @@ def test_the_cohort_cache_follows_every_change(school):
     third = progress_for_students(school.rule_set, ids, scope=scope)
     elective = next(p for p in third[student.pk].criteria if p.kind == CriterionKind.ELECTIVE_PASSED)
     assert elective.state == CriterionState.DONE
+
+
+def test_a_students_page_reuses_their_progress_until_anything_changes(school):
+    student, _ = make_student(school)
+    first = student_progress(school.rule_set, student, cached=True)
+    with CaptureQueriesContext(connection) as cached:
+        assert student_progress(school.rule_set, student, cached=True) is first
+    assert len(cached) == 7  # the fingerprint only
+    assert student_progress(school.rule_set, student) is not first  # decisions compute afresh
+    enrolment = services.enrolment_request(course=school.course, student=student, actor=student)
+    services.grades_record(course=school.course, actor=school.teacher, grades={enrolment.pk: "15"})
+    after = student_progress(school.rule_set, student, cached=True)
+    elective = next(p for p in after.criteria if p.kind == CriterionKind.ELECTIVE_PASSED)
+    assert elective.state == CriterionState.DONE

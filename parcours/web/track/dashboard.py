@@ -19,7 +19,7 @@ def student_widget(user) -> list[Item]:
     rule_set = selectors.rule_set_in_force(institution) if institution else None
     if rule_set is None:
         return []
-    progress = student_progress(rule_set, user)
+    progress = student_progress(rule_set, user, cached=True)
     url = reverse("track_home")
     return [
         Item(_("Ingénieur réserviste track"), progress.status_label, url),

@@ -90,7 +90,7 @@ def track_home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     institution = _student_institution(request)
     rule_set = selectors.rule_set_in_force(institution)
-    progress = student_progress(rule_set, user) if rule_set else None
+    progress = student_progress(rule_set, user, cached=True) if rule_set else None
     year = academic_year_of(institution)
     plan = services.engagement_plan_for(student=user, institution=institution, academic_year=year)
     supplement = selectors.current_supplement(user, institution)
@@ -512,7 +512,7 @@ def _without_page(request: HttpRequest) -> str:
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     student, institution = selectors.student_for_staff(request.user, pk)
     rule_set = selectors.rule_set_in_force(institution)
-    progress = student_progress(rule_set, student) if rule_set else None
+    progress = student_progress(rule_set, student, cached=True) if rule_set else None
     year = academic_year_of(institution)
     from parcours.track.models import EngagementPlan
 

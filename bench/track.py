@@ -283,80 +283,6 @@ def build(n_students: int):
     return institution, cohort, staff, active
 
 
-#: A fuller supplement than the bench's students get (no award there): the mention, the elective, two
-#: activities, six competencies, an exemption and internship weeks. Rendered only (no database).
-FULL_CONTEXT = {
-    "reference": "SD-2026-00042",
-    "issued_on": "2026-11-27",
-    "institution": {"name": "École du banc d'essai", "city": "Alès"},
-    "holder": {"full_name": "Camille Laurent", "student_number": "21904567"},
-    "programme": {
-        "name_fr": "Ingénieur généraliste",
-        "name_en": "General engineering",
-        "ects_total": "180",
-        "graduation_year": "2027",
-    },
-    "engagement": [
-        {
-            "activity_fr": "Préparation militaire",
-            "activity_en": "Military preparation",
-            "start": "2025-07-07",
-            "end": "2025-07-20",
-            "days": "14",
-            "ects": "3",
-            "wording_fr": "Préparation militaire validée",
-            "wording_en": "Military preparation recognised",
-            "decision": "DV-2026-00042-D1",
-        },
-        {
-            "activity_fr": "Période de réserve opérationnelle",
-            "activity_en": "Operational reserve period",
-            "start": "2026-02-02",
-            "end": "2026-02-13",
-            "days": "10",
-            "ects": "2",
-            "wording_fr": "Encadrement d'une section lors d'un exercice de sécurité civile",
-            "wording_en": "Leading a section during a civil protection exercise",
-            "decision": "DV-2026-00043-D2",
-        },
-    ],
-    "competencies": [
-        {
-            "code": f"C{b}.{c}",
-            "statement_fr": f"Conduire une équipe en situation de crise ({b}.{c})",
-            "statement_en": f"Lead a team in a crisis ({b}.{c})",
-            "level_fr": f"{lvl}. Niveau {lvl}",
-            "level_en": f"{lvl}. Level {lvl}",
-        }
-        for b, c, lvl in ((1, 1, 2), (1, 2, 3), (1, 3, 2), (2, 1, 3), (2, 4, 2), (3, 2, 3))
-    ],
-    "ects_total": "5",
-    "exemptions": [{"code": "UE-MGT3", "title_fr": "Management d'équipe", "title_en": "Team management"}],
-    "internship_weeks": "4",
-    "decisions": [
-        {"reference": "DV-2026-00042-D1", "date": "2026-06-18"},
-        {"reference": "DV-2026-00043-D2", "date": "2026-11-05"},
-    ],
-    "mention": {"awarded": True, "reference": "MIR-2026-0007", "date": "2026-11-20"},
-    "elective": {
-        "title_fr": "Compétences de la défense nationale pour l'ingénieur",
-        "title_en": "National defence competencies for engineers",
-        "academic_year": "2026-2027",
-        "hours": "24",
-        "ects": "2",
-        "grade": "14",
-        "grade_max": "20",
-        "passed": True,
-        "partners": "Garde nationale, IHEDN",
-    },
-    "signer": {
-        "name": "Marc Lefèvre",
-        "function_fr": "Directeur des études",
-        "function_en": "Director of Studies",
-    },
-}
-
-
 class Meter:
     """Wall-clock and CPU seconds spent on one kind of work, over several rounds."""
 
@@ -379,7 +305,7 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
 
     In ROUNDS rounds (so that the machine's changing load weighs on every figure alike): RAW_PER_ROUND raw
     one-page documents (plain ``weasyprint.HTML(string=...).write_pdf()``), as many renderings of a
-    student's supplement, a few of the fuller FULL_CONTEXT, PER_ROUND supplements issued one at a time
+    student's supplement, a few of the fuller sample supplement (documents.samples), PER_ROUND supplements issued one at a time
     (``supplement_issue``: content, checks, PDF, storage, audit) and a batch of PER_ROUND students (the
     worker's ``supplement_batch_run`` over a cohort: content read for the whole group, then the same).
     """
@@ -393,6 +319,7 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
     from parcours.accounts.models import Cohort, Membership
     from parcours.documents.registry import get
     from parcours.documents.rendering import render_pdf
+    from parcours.documents.samples import sample_context
     from parcours.track.models import SupplementBatch
     from parcours.track.services import supplement_batch_run, supplement_issue
     from parcours.track.supplement import supplement_context
@@ -402,7 +329,7 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
     context = supplement_context(students[-1], institution)
     context["reference"] = "SD-BENCH"
     ctx = kind.clean(kind.clean(context), language="fr")
-    full = kind.clean(kind.clean(FULL_CONTEXT), language="fr")
+    full = kind.clean(kind.clean(sample_context("diploma_supplement")), language="fr")
 
     def render(c) -> bytes:
         return render_pdf(kind, c, language="fr", public_id=uuid.uuid4(), verify_url=url)
@@ -467,8 +394,8 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
         "render_only_full": {"documents": rendered_full.count, "pages": pages_full, **figures(rendered_full)},
         "note": "batch: supplement_batch_run (what the worker and the command do); one_at_a_time: "
         "supplement_issue per student (a staff member's click); render_only: context already read. "
-        "The bench's students have one activity, three competencies and no award; render_only_full is a "
-        "fuller supplement (mention, elective, two activities, six competencies, an exemption).",
+        "The bench's students have one activity, three competencies and no award; render_only_full is the "
+        "fuller sample supplement (mention, elective, two activities, six competencies, an exemption).",
     }
 
 

@@ -135,6 +135,80 @@ SAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+#: The diploma supplement (registered by the track app) of a student who went all the way: the mention, the
+#: elective, two activities, six competencies, an exemption and internship weeks.
+SAMPLES["diploma_supplement"] = {
+    "reference": "SD-2026-00042",
+    "issued_on": "2026-11-27",
+    "institution": {"name": "École du banc d'essai", "city": "Alès"},
+    "holder": {"full_name": "Camille Laurent", "student_number": "21904567"},
+    "programme": {
+        "name_fr": "Ingénieur généraliste",
+        "name_en": "General engineering",
+        "ects_total": "180",
+        "graduation_year": "2027",
+    },
+    "engagement": [
+        {
+            "activity_fr": "Préparation militaire",
+            "activity_en": "Military preparation",
+            "start": "2025-07-07",
+            "end": "2025-07-20",
+            "days": "14",
+            "ects": "3",
+            "wording_fr": "Préparation militaire validée",
+            "wording_en": "Military preparation recognised",
+            "decision": "DV-2026-00042-D1",
+        },
+        {
+            "activity_fr": "Période de réserve opérationnelle",
+            "activity_en": "Operational reserve period",
+            "start": "2026-02-02",
+            "end": "2026-02-13",
+            "days": "10",
+            "ects": "2",
+            "wording_fr": "Encadrement d'une section lors d'un exercice de sécurité civile",
+            "wording_en": "Leading a section during a civil protection exercise",
+            "decision": "DV-2026-00043-D2",
+        },
+    ],
+    "competencies": [
+        {
+            "code": f"C{b}.{c}",
+            "statement_fr": f"Conduire une équipe en situation de crise ({b}.{c})",
+            "statement_en": f"Lead a team in a crisis ({b}.{c})",
+            "level_fr": f"{lvl}. Niveau {lvl}",
+            "level_en": f"{lvl}. Level {lvl}",
+        }
+        for b, c, lvl in ((1, 1, 2), (1, 2, 3), (1, 3, 2), (2, 1, 3), (2, 4, 2), (3, 2, 3))
+    ],
+    "ects_total": "5",
+    "exemptions": [{"code": "UE-MGT3", "title_fr": "Management d'équipe", "title_en": "Team management"}],
+    "internship_weeks": "4",
+    "decisions": [
+        {"reference": "DV-2026-00042-D1", "date": "2026-06-18"},
+        {"reference": "DV-2026-00043-D2", "date": "2026-11-05"},
+    ],
+    "mention": {"awarded": True, "reference": "MIR-2026-0007", "date": "2026-11-20"},
+    "elective": {
+        "title_fr": "Compétences de la défense nationale pour l'ingénieur",
+        "title_en": "National defence competencies for engineers",
+        "academic_year": "2026-2027",
+        "hours": "24",
+        "ects": "2",
+        "grade": "14",
+        "grade_max": "20",
+        "passed": True,
+        "partners": "Garde nationale, IHEDN",
+    },
+    "signer": {
+        "name": "Marc Lefèvre",
+        "function_fr": "Directeur des études",
+        "function_en": "Director of Studies",
+    },
+}
+
+
 def sample_context(kind: str, **overrides: Any) -> dict[str, Any]:
     """A deep copy of the sample context of ``kind`` with top-level keys replaced by ``overrides``."""
     context = copy.deepcopy(SAMPLES[kind])

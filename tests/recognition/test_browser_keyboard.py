@@ -297,7 +297,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     walk_round(page)
     announced = activate(page, "Enregistrer")
     assert "Exercice de gestion de crise" in announced and "La période est enregistrée" in announced
-    assert page.get_by_role("cell", name=str(target)).is_visible()
+    assert page.get_by_role("cell", name=str(target), exact=True).is_visible()
     skip_to_content(page)
 
     # The attestation is picked in the file chooser that Space opens on the file input. (The chooser is
@@ -386,3 +386,22 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     activate(page, re.compile("^Page de vérification" + link_end))
     assert page.get_by_text(student.get_full_name()).first.is_visible()
     assert "pas authentique" not in page.content()
+
+
+def test_a_form_sent_back_with_errors_puts_the_focus_on_the_first_field_in_error(live_server, page, world):
+    """RGAA 11.10: after a refused submission the keyboard user lands on what must be corrected."""
+    page.goto(live_server.url)
+    log_in(page, world["student"])
+    page.goto(live_server.url + "/portfolio/periods/new/")
+    skip_to_content(page)
+    tab_to(page, "Titre")
+    page.keyboard.type("Exercice de gestion de crise")
+    announced = activate(page, "Enregistrer")
+    assert announced.startswith("Erreur – "), announced
+    first_error = page.locator("main [class*='-group--error']").first
+    expect(first_error).to_be_visible()
+    focus = focused(page)
+    assert focus is not None and focus.name == "Type d'activité", focus
+    assert page.evaluate("() => document.activeElement.closest(\"[class*='-group--error']\") !== null")
+    # The title typed in is kept, and the field in error says why.
+    assert page.get_by_label("Titre").input_value() == "Exercice de gestion de crise"

@@ -36,7 +36,7 @@ class TransitionForm(BaseForm):
 
 
 class CommentForm(BaseForm):
-    body = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("new comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class QueueFilterForm(BaseForm):

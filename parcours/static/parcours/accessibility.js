@@ -1,9 +1,10 @@
-// Skip links move the keyboard focus, not only the scroll position. Their targets (the <main> of
+// Keyboard and screen-reader helpers shared by every page (a static file: no inline script, CSP-friendly).
+//
+// 1. Skip links move the keyboard focus, not only the scroll position. Their targets (the <main> of
 // django-dsfr's base template, the main navigation, the footer) are not focusable, so following a link to
 // them would leave the focus on <body>: screen readers would not announce the new position. The target is
 // made focusable for the time it holds the focus. The address is left alone: a "#content" added to it would
 // be carried by the forms that post to the page and by their redirects.
-// (No inline script: a static file, CSP-friendly.)
 (function () {
   "use strict";
   document.querySelectorAll(".fr-skiplinks a[href^='#']").forEach(function (link) {
@@ -18,4 +19,19 @@
       target.focus();
     });
   });
+})();
+
+// 2. A form sent back with errors puts the focus on the first field in error (RGAA 11.10, DSFR « formulaire
+// en erreur »): its label and its error message are read at once, and the page title already starts with
+// « Erreur – ». A form-wide error (no field of its own) gets the focus itself.
+(function () {
+  "use strict";
+  var group = document.querySelector("main [class*='-group--error'], main .fr-fieldset--error");
+  if (!group) return;
+  var control = group.querySelector("input:not([type='hidden']):not([disabled]), select:not([disabled]), textarea:not([disabled])");
+  if (!control) {
+    group.setAttribute("tabindex", "-1");
+    control = group;
+  }
+  control.focus();
 })();

@@ -14,6 +14,10 @@ class BaseForm(DsfrBaseForm):
         for field in self.fields.values():
             if field.label:
                 field.label = capfirst(field.label)
+        # DsfrBaseForm has already bound the visible fields (for their CSS classes), labels included.
+        for bound in self._bound_fields_cache.values():
+            if bound.label:
+                bound.label = capfirst(bound.label)
 
     def get_context(self) -> dict:
         context = forms.Form.get_context(self)

@@ -282,7 +282,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     type_date(page, datetime.date(2026, 8, 8))
     tab_to(page, "Date de fin")
     type_date(page, datetime.date(2026, 9, 9))
-    tab_to(page, "jours d'activité")
+    tab_to(page, "Jours d'activité")
     page.keyboard.type("5")
     tab_to(page, "Pourquoi le nombre de jours diffère des dates")
     page.keyboard.type("Cinq jours d'exercice répartis sur le mois")
@@ -305,7 +305,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     evidence = tmp_path / "attestation.pdf"
     evidence.write_bytes(pdf_bytes())
     page.once("filechooser", lambda chooser: chooser.set_files(str(evidence)))
-    tab_to(page, "fichier")
+    tab_to(page, "Fichier")
     page.keyboard.press("Space")
     expect(page.locator(":focus")).to_have_value(re.compile(r"attestation\.pdf$"))
     assert "Le fichier est ajouté" in activate(page, "Ajouter le fichier")
@@ -315,10 +315,10 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     # The kept competency gets the reservist's own level and account.
     tab_to(page, f"Retenir : {target.statement_fr}")
     page.keyboard.press("Enter")
-    assert tab_to(page, "compétence").value == str(target)
-    tab_to(page, "mon niveau")
+    assert tab_to(page, "Compétence").value == str(target)
+    tab_to(page, "Mon niveau")
     choose(page, str(mastery))
-    tab_to(page, "récit")
+    tab_to(page, "Récit")
     page.keyboard.type("J'ai coordonné la cellule de crise pendant l'exercice.")
     walk_round(page)
     assert "La compétence est ajoutée à la période" in activate(page, "Ajouter la compétence")
@@ -328,7 +328,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     # The reservist asks for recognition and submits the request.
     assert "Nouvelle demande de reconnaissance" in activate(page, "Demander une reconnaissance")
     skip_to_content(page)
-    tab_to(page, "titre")
+    tab_to(page, "Titre")
     page.keyboard.type("Exercice de crise")
     assert tab_to(page, re.compile("^Exercice de gestion de crise")).checked  # the period it came from
     announced = activate(page, "Enregistrer le brouillon")

@@ -30,6 +30,16 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "90"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 
 
+PUBLIC_PAGES = """
+from django.urls import reverse
+from parcours.credentials.models import Credential
+from parcours.documents.models import Document
+for model, name in ((Credential, "credential_verify_detail"), (Document, "document_verify")):
+    for public_id in model.objects.order_by("pk").values_list("public_id", flat=True)[:20]:
+        print(model._meta.model_name + "=" + reverse(name, kwargs={"public_id": public_id}))
+"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -62,6 +72,16 @@ def main() -> int:
     run("collectstatic", "--no-input", "-v0")
     # The demo creates the issuer key that the deployment checks ask for: skip them for this one command.
     run("demo", "--force", "--skip-checks", "--scale", os.environ.get("LOAD_SCALE", "regional"))
+    # What recruiters open: the public pages of the demo's credentials and documents (from their QR codes).
+    listed = subprocess.run(
+        [PY, "manage.py", "shell", "-v", "0", "-c", PUBLIC_PAGES],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    env["LOAD_PUBLIC_PAGES"] = ",".join(line for line in listed.stdout.split() if "=/" in line)
     setup_s = time.perf_counter() - started
     port = free_port()
     server = subprocess.Popen(

@@ -162,6 +162,21 @@ class Anonymous(FastHttpUser):
         self.client.get(random.choice(["/partners/", "/partners/faq/", "/verify/"]))
 
 
+class Recruiter(FastHttpUser):
+    """Someone who scanned a QR code: the public verification page of a credential or a document."""
+
+    weight = 1
+    wait_time = between(0.5, 2.0)
+    pages = [p for p in os.environ.get("LOAD_PUBLIC_PAGES", "").split(",") if p]
+
+    @task
+    def verify(self):
+        if not self.pages:
+            return
+        kind, page = random.choice(self.pages).split("=", 1)
+        self.client.get(page, name=f"/verify/[{kind}]")
+
+
 class Bare(FastHttpUser):
     """The baseline: a bare Django view with one query (/healthz), measured in the same run."""
 

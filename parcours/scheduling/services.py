@@ -625,6 +625,57 @@ def event_kind_patterns_load(*, path: Path | None = None) -> int:
     return len(data["patterns"])
 
 
+# --- Workflow steps (each kind's table, actors, log and audit codes) -----------------------------------
+
+
+def _call_up_step(call_up: CallUp, name: str, *, actor, comment: str = "", **options):
+    """Take transition ``name`` of a call-up (the workflow's table, its actors, its log and audit codes)."""
+    return apply_transition(
+        CALL_UP_TRANSITIONS,
+        name,
+        call_up,
+        actor=actor,
+        actors=actors_for_call_up(call_up, actor),
+        log_model=CallUpTransition,
+        log_field="call_up",
+        audit_prefix="scheduling.call_up",
+        comment=comment,
+        **options,
+    )
+
+
+def _arrangement_step(arrangement: StudyArrangement, name: str, *, actor, comment: str = "", **options):
+    """Take transition ``name`` of a study arrangement."""
+    return apply_transition(
+        ARRANGEMENT_TRANSITIONS,
+        name,
+        arrangement,
+        actor=actor,
+        actors=actors_for_arrangement(arrangement, actor),
+        log_model=ArrangementTransition,
+        log_field="arrangement",
+        audit_prefix="scheduling.arrangement",
+        comment=comment,
+        **options,
+    )
+
+
+def _absence_step(request: AbsenceRequest, name: str, *, actor, comment: str = "", **options):
+    """Take transition ``name`` of a staff absence request."""
+    return apply_transition(
+        ABSENCE_TRANSITIONS,
+        name,
+        request,
+        actor=actor,
+        actors=actors_for_absence_request(request, actor),
+        log_model=AbsenceRequestTransition,
+        log_field="request",
+        audit_prefix="scheduling.absence_request",
+        comment=comment,
+        **options,
+    )
+
+
 # --- Call-ups ---------------------------------------------------------------------------------------
 
 
@@ -747,45 +798,15 @@ def call_up_transition(*, call_up: CallUp, action: str, actor, comment: str = ""
             )
     with transaction.atomic():
         call_up = CallUp.objects.select_for_update().get(pk=call_up.pk)
-        apply_transition(
-            CALL_UP_TRANSITIONS,
-            action,
-            call_up,
-            actor=actor,
-            actors=actors_for_call_up(call_up, actor),
-            log_model=CallUpTransition,
-            log_field="call_up",
-            audit_prefix="scheduling.call_up",
-            comment=comment,
-        )
+        _call_up_step(call_up, action, actor=actor, comment=comment)
         if call_up.status == CallUpStatus.CANCELLED:
             reason = _("The call-up was cancelled.")
             for arrangement in call_up.arrangements.filter(
                 status__in=[ArrangementStatus.REQUESTED, ArrangementStatus.PROPOSED]
             ):
-                apply_transition(
-                    ARRANGEMENT_TRANSITIONS,
-                    "withdraw",
-                    arrangement,
-                    actor=actor,
-                    actors=actors_for_arrangement(arrangement, actor),
-                    log_model=ArrangementTransition,
-                    log_field="arrangement",
-                    audit_prefix="scheduling.arrangement",
-                    comment=reason,
-                )
+                _arrangement_step(arrangement, "withdraw", actor=actor, comment=reason)
             for request in call_up.absence_requests.filter(status__in=ABSENCE_OPEN_STATUSES):
-                apply_transition(
-                    ABSENCE_TRANSITIONS,
-                    "withdraw",
-                    request,
-                    actor=actor,
-                    actors=actors_for_absence_request(request, actor),
-                    log_model=AbsenceRequestTransition,
-                    log_field="request",
-                    audit_prefix="scheduling.absence_request",
-                    comment=reason,
-                )
+                _absence_step(request, "withdraw", actor=actor, comment=reason)
     return call_up
 
 
@@ -898,15 +919,10 @@ def arrangement_propose(
         arrangement.proposed_starts_at = proposed_starts_at
         arrangement.proposed_ends_at = proposed_ends_at
         arrangement.teacher_comment = comment.strip()
-        apply_transition(
-            ARRANGEMENT_TRANSITIONS,
-            "propose",
+        _arrangement_step(
             arrangement,
+            "propose",
             actor=actor,
-            actors=actors_for_arrangement(arrangement, actor),
-            log_model=ArrangementTransition,
-            log_field="arrangement",
-            audit_prefix="scheduling.arrangement",
             comment=comment,
             audit_data={"solution": solution},
             extra_fields=("solution", "proposed_starts_at", "proposed_ends_at", "teacher_comment"),
@@ -926,15 +942,10 @@ def arrangement_decide(
         arrangement.decision_reason = reason.strip()
         arrangement.decided_by = actor
         arrangement.decided_at = timezone.now()
-        apply_transition(
-            ARRANGEMENT_TRANSITIONS,
-            action,
+        _arrangement_step(
             arrangement,
+            action,
             actor=actor,
-            actors=actors_for_arrangement(arrangement, actor),
-            log_model=ArrangementTransition,
-            log_field="arrangement",
-            audit_prefix="scheduling.arrangement",
             comment=reason,
             extra_fields=("decision_reason", "decided_by", "decided_at"),
         )
@@ -945,17 +956,7 @@ def arrangement_decide(
 def arrangement_withdraw(*, arrangement: StudyArrangement, actor, comment: str = "") -> StudyArrangement:
     with transaction.atomic():
         arrangement = StudyArrangement.objects.select_for_update().get(pk=arrangement.pk)
-        apply_transition(
-            ARRANGEMENT_TRANSITIONS,
-            "withdraw",
-            arrangement,
-            actor=actor,
-            actors=actors_for_arrangement(arrangement, actor),
-            log_model=ArrangementTransition,
-            log_field="arrangement",
-            audit_prefix="scheduling.arrangement",
-            comment=comment,
-        )
+        _arrangement_step(arrangement, "withdraw", actor=actor, comment=comment)
     return arrangement
 
 
@@ -1062,15 +1063,10 @@ def absence_request_transition(
             request.decided_at = timezone.now()
             request.decision_reason = comment.strip()
             extra = ("decided_by", "decided_at", "decision_reason")
-        apply_transition(
-            ABSENCE_TRANSITIONS,
-            action,
+        _absence_step(
             request,
+            action,
             actor=actor,
-            actors=actors_for_absence_request(request, actor),
-            log_model=AbsenceRequestTransition,
-            log_field="request",
-            audit_prefix="scheduling.absence_request",
             comment=comment,
             extra_fields=extra,
         )

@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from parcours.audit.models import TransitionLog
+
 from .enums import (
     AttendanceStatus,
     AwardStatus,
@@ -163,23 +165,20 @@ class TrackCriterion(models.Model):
         return f"{self.get_kind_display()} ({self.pk})"
 
 
-class RuleSetTransition(models.Model):
-    """The log of a rule set's workflow: who moved it, when, from which state to which, and why."""
+class RuleSetTransition(TransitionLog):
+    """The log of a rule set's workflow: who moved it, when, from which state to which, and why.
+
+    Personal data: who made the transition and their comment. Kept as long as the rule set.
+    """
 
     rule_set = models.ForeignKey(TrackRuleSet, on_delete=models.CASCADE, related_name="transitions")
     name = models.CharField(_("transition"), max_length=40)
     source = models.CharField(_("from"), max_length=16, choices=RuleSetStatus.choices)
     target = models.CharField(_("to"), max_length=16, choices=RuleSetStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("rule set transition")
         verbose_name_plural = _("rule set transitions")
-        ordering = ["created_at", "pk"]
 
 
 # --- The jury's award of the mention ---------------------------------------------------------------------

@@ -699,6 +699,8 @@ def data_fingerprint(institution_id: int) -> tuple:
     def agg(queryset, **aggregates) -> tuple:
         return tuple(queryset.order_by().aggregate(**aggregates).values())
 
+    students = Membership.objects.filter(institution_id=institution_id, role="student").values("user_id")
+
     return (
         agg(
             RecognitionRequest.objects.filter(institution_id=institution_id),
@@ -708,11 +710,17 @@ def data_fingerprint(institution_id: int) -> tuple:
         agg(
             Decision.objects.filter(request__institution_id=institution_id), n=Count("pk"), t=Max("signed_at")
         ),
+        # A student's profile may name another institution (one profile per person): follow the profiles of
+        # the institution's students, as gather_facts reads them, and those that name the institution.
         agg(
-            ReservistProfile.objects.filter(institution_id=institution_id), n=Count("pk"), t=Max("updated_at")
+            ReservistProfile.objects.filter(Q(institution_id=institution_id) | Q(user_id__in=students)),
+            n=Count("pk"),
+            t=Max("updated_at"),
         ),
         agg(
-            ReservePeriod.objects.filter(profile__institution_id=institution_id),
+            ReservePeriod.objects.filter(
+                Q(profile__institution_id=institution_id) | Q(profile__user_id__in=students)
+            ),
             n=Count("pk"),
             t=Max("updated_at"),
         ),

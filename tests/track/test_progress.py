@@ -205,3 +205,20 @@ def test_a_students_page_reuses_their_progress_until_anything_changes(school):
     after = student_progress(school.rule_set, student, cached=True)
     elective = next(p for p in after.criteria if p.kind == CriterionKind.ELECTIVE_PASSED)
     assert elective.state == CriterionState.DONE
+
+
+def test_the_cache_follows_a_profile_that_names_another_institution(school):
+    """One profile per person: a student of this school may have declared it with another one."""
+    from tests.factories import InstitutionFactory
+
+    student, profile = make_student(school)
+    profile.institution = InstitutionFactory(slug="autre-ecole")
+    profile.save()
+
+    def days():
+        progress = student_progress(school.rule_set, student, cached=True)
+        return next(p for p in progress.criteria if p.kind == CriterionKind.RESERVE_DAYS).have
+
+    assert days() == 0
+    period(profile, school.activity_type, datetime.date(2025, 7, 1), 12)
+    assert days() == 12

@@ -281,6 +281,15 @@ def reference_framework_ids() -> list[int]:
     return list(Framework.objects.filter(kind=FrameworkKind.REFERENCE).values_list("pk", flat=True))
 
 
+def esco_labels(uris: Iterable[str]) -> dict[str, str]:
+    """URI → French label of the reference-framework items (ESCO skills…) among ``uris``."""
+    return dict(
+        Competency.objects.filter(framework__kind=FrameworkKind.REFERENCE, uri__in=list(uris))
+        .order_by()
+        .values_list("uri", "statement_fr")
+    )
+
+
 def links_of(competency: Competency) -> dict[str, list[Association]]:
     """Associations from and to an item, split into links to other frameworks (ESCO…) and within."""
     outgoing = list(

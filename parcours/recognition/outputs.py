@@ -218,15 +218,18 @@ def competency_achievements(decision: Decision) -> list:
     specs = []
     for line in decision.competencies.select_related("competency__framework", "level"):
         competency = line.competency
-        esco = list(
+        # ESCO (and other reference) skills the item is linked to, with their labels: a recruiter reads
+        # « appliquer la gestion de crises », not a URI.
+        esco: dict[str, str] = dict(
             competency.outgoing_associations.filter(destination__framework__kind="reference")
             .exclude(destination__uri="")
-            .values_list("destination__uri", flat=True)
-        ) + list(
-            competency.outgoing_associations.exclude(destination_uri="").values_list(
-                "destination_uri", flat=True
-            )
+            .values_list("destination__uri", "destination__statement_fr")
         )
+        for uri, title in competency.outgoing_associations.exclude(destination_uri="").values_list(
+            "destination_uri", "destination_title"
+        ):
+            if not esco.get(uri):
+                esco[uri] = title
         specs.append(
             AchievementSpec(
                 key=f"competency:{competency.pk}",
@@ -251,7 +254,8 @@ def competency_achievements(decision: Decision) -> list:
                         "framework_name": competency.framework.title_fr,
                     }
                 ],
-                esco_uris=sorted(set(esco)),
+                esco_uris=sorted(esco),
+                esco_labels={uri: label for uri, label in esco.items() if label},
             )
         )
     return specs

@@ -276,3 +276,20 @@ def test_api_status_changes_for_managers_only(client, institution, student, make
         f"/api/credentials/{credential.public_id}/reinstate", {}, content_type="application/json"
     )
     assert reinstate.json()["status"] == "active"
+
+
+def test_my_credentials_page_names_esco_skills_issued_without_their_label(client, institution, student):
+    """Credentials issued before the labels were recorded: the page names the skill from the catalogue."""
+    from parcours.frameworks.enums import FrameworkKind
+    from parcours.frameworks.models import Competency, Framework
+
+    from .factories import ESCO_CRISIS
+
+    esco = Framework.objects.create(title_fr="ESCO", academic_year=2026, kind=FrameworkKind.REFERENCE)
+    Competency.objects.create(
+        framework=esco, identifier="f780a6ad", uri=ESCO_CRISIS, statement_fr="appliquer la gestion de crises"
+    )
+    issue(holder=student, institution=institution, esco_labels={})
+    client.force_login(student)
+    html = client.get(reverse("credential_mine")).content.decode()
+    assert "appliquer la gestion de crises</a>" in html

@@ -52,6 +52,7 @@ from parcours.credentials.services import (
 from parcours.credentials.statuslists import status_list_token
 from parcours.credentials.verification import Verification, verify_credential, verify_submission
 from parcours.credentials.workflow import TRANSITIONS
+from parcours.frameworks.selectors import esco_labels
 
 from .forms import BatchForm, HolderEmailForm, PreferenceForm, ReasonForm, VerifyForm
 from .presentation import achievement_type_label, display
@@ -243,7 +244,16 @@ def _linkedin_url(credential, url: str) -> str:
 def my_credentials(request: HttpRequest) -> HttpResponse:
     language = get_language() or "fr"
     items = []
-    for credential in credentials_of_holder(request.user):
+    credentials = list(credentials_of_holder(request.user))
+    # Credentials issued before their ESCO labels were recorded: name the skills from the catalogue.
+    unlabelled = {
+        uri
+        for c in credentials
+        for uri in c.achievement.get("esco_uris", [])
+        if not c.achievement.get("esco_labels", {}).get(uri)
+    }
+    catalogue = esco_labels(unlabelled) if unlabelled else {}
+    for credential in credentials:
         url = verify_url(credential)
         items.append(
             {
@@ -255,7 +265,12 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
                 "linkedin": _linkedin_url(credential, url),
                 "alignments": credential.achievement.get("framework_alignments", []),
                 "esco": [
-                    {"uri": uri, "label": credential.achievement.get("esco_labels", {}).get(uri, uri)}
+                    {
+                        "uri": uri,
+                        "label": credential.achievement.get("esco_labels", {}).get(uri)
+                        or catalogue.get(uri)
+                        or uri,
+                    }
                     for uri in credential.achievement.get("esco_uris", [])
                 ],
                 "shareable": credential.status == CredentialStatus.ACTIVE,

@@ -14,10 +14,9 @@ class BaseForm(DsfrBaseForm):
         for field in self.fields.values():
             if field.label:
                 field.label = capfirst(field.label)
-        # DsfrBaseForm has already bound the visible fields (for their CSS classes), labels included.
-        for bound in self._bound_fields_cache.values():
-            if bound.label:
-                bound.label = capfirst(bound.label)
+        # DsfrBaseForm bound the visible fields to set their CSS classes (on the fields themselves): bind them
+        # again when rendered, so that they take the labels as they are now.
+        self._bound_fields_cache.clear()
 
     def get_context(self) -> dict:
         context = forms.Form.get_context(self)

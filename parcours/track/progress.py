@@ -644,10 +644,12 @@ def progress_for_students(
     if scope is not None:
         key = (rule_set.pk, rule_set.version, today, scope)
         fingerprint = data_fingerprint(rule_set.institution_id)
+        one_student = scope[0] == "student"
+        cache, limit = _CACHES[one_student], _CACHE_SIZES[one_student]
         with _CACHE_LOCK:
-            hit = _CACHE.get(key)
+            hit = cache.get(key)
             if hit is not None and hit[0] == fingerprint:
-                _CACHE.move_to_end(key)
+                cache.move_to_end(key)
                 return hit[1]
     compiled = compile_rule_set(rule_set)
     with paused_cyclic_gc():
@@ -662,27 +664,27 @@ def progress_for_students(
         result = {sid: evaluate(rule_set, compiled, f, today) for sid, f in facts.items()}
     if key is not None:
         with _CACHE_LOCK:
-            _CACHE[key] = (fingerprint, result)
-            _CACHE.move_to_end(key)
-            # Groups (cohorts, institutions) are few and costly; one student's progress is cheap and small.
-            limit = STUDENT_CACHE_SIZE if scope[0] == "student" else CACHE_SIZE
-            kept = [k for k in _CACHE if (k[3][0] == "student") == (scope[0] == "student")]
-            for stale in kept[: max(0, len(kept) - limit)]:
-                del _CACHE[stale]
+            cache[key] = (fingerprint, result)
+            cache.move_to_end(key)
+            while len(cache) > limit:
+                cache.popitem(last=False)
     return result
 
 
 #: Cohort and institution computations kept per process (least recently used first out), and apart from
-#: them the progress of single students (the dashboard and the track page of each student).
+#: them the progress of single students (the dashboard and the track page of each student): groups are few
+#: and costly, one student's progress is cheap and small. Indexed by "is it one student?".
 CACHE_SIZE = 32
 STUDENT_CACHE_SIZE = 512
-_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZES = (CACHE_SIZE, STUDENT_CACHE_SIZE)
+_CACHES: tuple[OrderedDict, OrderedDict] = (OrderedDict(), OrderedDict())
 _CACHE_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
     with _CACHE_LOCK:
-        _CACHE.clear()
+        for cache in _CACHES:
+            cache.clear()
 
 
 def data_fingerprint(institution_id: int) -> tuple:

@@ -18,6 +18,7 @@ import json
 import secrets
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -628,52 +629,49 @@ def event_kind_patterns_load(*, path: Path | None = None) -> int:
 # --- Workflow steps (each kind's table, actors, log and audit codes) -----------------------------------
 
 
-def _call_up_step(call_up: CallUp, name: str, *, actor, comment: str = "", **options):
-    """Take transition ``name`` of a call-up (the workflow's table, its actors, its log and audit codes)."""
-    return apply_transition(
-        CALL_UP_TRANSITIONS,
-        name,
-        call_up,
-        actor=actor,
-        actors=actors_for_call_up(call_up, actor),
-        log_model=CallUpTransition,
-        log_field="call_up",
-        audit_prefix="scheduling.call_up",
-        comment=comment,
-        **options,
-    )
+@dataclass(frozen=True)
+class _Workflow:
+    """What ``apply_transition`` needs to know about one kind of file besides the file itself."""
+
+    table: dict
+    actors: Callable
+    log_model: type
+    log_field: str
+    audit_prefix: str
+
+    def step(self, obj, name: str, *, actor, comment: str = "", **options):
+        """Take transition ``name`` on ``obj`` (inside the service's transaction)."""
+        return apply_transition(
+            self.table,
+            name,
+            obj,
+            actor=actor,
+            actors=self.actors(obj, actor),
+            log_model=self.log_model,
+            log_field=self.log_field,
+            audit_prefix=self.audit_prefix,
+            comment=comment,
+            **options,
+        )
 
 
-def _arrangement_step(arrangement: StudyArrangement, name: str, *, actor, comment: str = "", **options):
-    """Take transition ``name`` of a study arrangement."""
-    return apply_transition(
-        ARRANGEMENT_TRANSITIONS,
-        name,
-        arrangement,
-        actor=actor,
-        actors=actors_for_arrangement(arrangement, actor),
-        log_model=ArrangementTransition,
-        log_field="arrangement",
-        audit_prefix="scheduling.arrangement",
-        comment=comment,
-        **options,
-    )
-
-
-def _absence_step(request: AbsenceRequest, name: str, *, actor, comment: str = "", **options):
-    """Take transition ``name`` of a staff absence request."""
-    return apply_transition(
-        ABSENCE_TRANSITIONS,
-        name,
-        request,
-        actor=actor,
-        actors=actors_for_absence_request(request, actor),
-        log_model=AbsenceRequestTransition,
-        log_field="request",
-        audit_prefix="scheduling.absence_request",
-        comment=comment,
-        **options,
-    )
+_CALL_UPS = _Workflow(
+    CALL_UP_TRANSITIONS, actors_for_call_up, CallUpTransition, "call_up", "scheduling.call_up"
+)
+_ARRANGEMENTS = _Workflow(
+    ARRANGEMENT_TRANSITIONS,
+    actors_for_arrangement,
+    ArrangementTransition,
+    "arrangement",
+    "scheduling.arrangement",
+)
+_ABSENCES = _Workflow(
+    ABSENCE_TRANSITIONS,
+    actors_for_absence_request,
+    AbsenceRequestTransition,
+    "request",
+    "scheduling.absence_request",
+)
 
 
 # --- Call-ups ---------------------------------------------------------------------------------------
@@ -798,15 +796,15 @@ def call_up_transition(*, call_up: CallUp, action: str, actor, comment: str = ""
             )
     with transaction.atomic():
         call_up = CallUp.objects.select_for_update().get(pk=call_up.pk)
-        _call_up_step(call_up, action, actor=actor, comment=comment)
+        _CALL_UPS.step(call_up, action, actor=actor, comment=comment)
         if call_up.status == CallUpStatus.CANCELLED:
             reason = _("The call-up was cancelled.")
             for arrangement in call_up.arrangements.filter(
                 status__in=[ArrangementStatus.REQUESTED, ArrangementStatus.PROPOSED]
             ):
-                _arrangement_step(arrangement, "withdraw", actor=actor, comment=reason)
+                _ARRANGEMENTS.step(arrangement, "withdraw", actor=actor, comment=reason)
             for request in call_up.absence_requests.filter(status__in=ABSENCE_OPEN_STATUSES):
-                _absence_step(request, "withdraw", actor=actor, comment=reason)
+                _ABSENCES.step(request, "withdraw", actor=actor, comment=reason)
     return call_up
 
 
@@ -919,7 +917,7 @@ def arrangement_propose(
         arrangement.proposed_starts_at = proposed_starts_at
         arrangement.proposed_ends_at = proposed_ends_at
         arrangement.teacher_comment = comment.strip()
-        _arrangement_step(
+        _ARRANGEMENTS.step(
             arrangement,
             "propose",
             actor=actor,
@@ -942,7 +940,7 @@ def arrangement_decide(
         arrangement.decision_reason = reason.strip()
         arrangement.decided_by = actor
         arrangement.decided_at = timezone.now()
-        _arrangement_step(
+        _ARRANGEMENTS.step(
             arrangement,
             action,
             actor=actor,
@@ -956,7 +954,7 @@ def arrangement_decide(
 def arrangement_withdraw(*, arrangement: StudyArrangement, actor, comment: str = "") -> StudyArrangement:
     with transaction.atomic():
         arrangement = StudyArrangement.objects.select_for_update().get(pk=arrangement.pk)
-        _arrangement_step(arrangement, "withdraw", actor=actor, comment=comment)
+        _ARRANGEMENTS.step(arrangement, "withdraw", actor=actor, comment=comment)
     return arrangement
 
 
@@ -1063,7 +1061,7 @@ def absence_request_transition(
             request.decided_at = timezone.now()
             request.decision_reason = comment.strip()
             extra = ("decided_by", "decided_at", "decision_reason")
-        _absence_step(
+        _ABSENCES.step(
             request,
             action,
             actor=actor,

@@ -13,9 +13,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import segno
 from openbadgeslib import baking
 from PIL import Image, ImageDraw, ImageFont
+
+from parcours.qr import qr_code
 
 from .enums import AchievementKind
 from .models import Credential
@@ -119,12 +120,13 @@ def baked_svg(credential: Credential) -> bytes:
 def qr_svg_data_uri(url: str) -> str:
     """A QR code of ``url`` as an SVG data URI (for <img src>, PDFs and pages).
 
-    A credential's verification URL never changes, and choosing the QR mask costs about 10 ms: the codes
-    are kept per process (2,048 of about 6 kB each at most)."""
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    A credential's verification URL never changes, and encoding and drawing a code costs a few milliseconds
+    (a holder's page shows one per credential): the codes are kept per process (2,048 of about 6 kB each at
+    most)."""
+    return qr_code(url).svg_data_uri(scale=4, border=2)
 
 
 def qr_png(url: str, scale: int = 6) -> bytes:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
+    qr_code(url).save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from parcours.qr import qr_code
 from parcours.runtime import paused_cyclic_gc
 
 from .registry import DocumentType
@@ -87,19 +88,9 @@ def stylesheet(name: str):
     return sheets[name]
 
 
-#: Every document's QR code uses this data mask. ISO/IEC 18004 lets an encoder use any of the eight; scoring
-#: all eight (what segno does by default, in pure Python) cost 5–8 ms per document, about 5 % of a diploma
-#: supplement. tests/documents/test_qr.py reads the printed code back from the rendered page.
-QR_MASK = 2
-
-
-def _qr(url: str) -> segno.QRCode:
-    return segno.make(url, error="m", micro=False, mask=QR_MASK)
-
-
 def qr_data_uri(url: str) -> str:
     """An SVG QR code of ``url`` as a data URI (medium error correction, no quiet-zone border)."""
-    return _qr(url).svg_data_uri(scale=4, border=0, dark="#161616")
+    return qr_code(url).svg_data_uri(scale=4, border=0, dark="#161616")
 
 
 class _LazyQR:
@@ -111,7 +102,7 @@ class _LazyQR:
 
     def _get(self) -> segno.QRCode:
         if self._code is None:
-            self._code = _qr(self.url)
+            self._code = qr_code(self.url)
         return self._code
 
     def svg(self) -> str:

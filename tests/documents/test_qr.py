@@ -15,6 +15,7 @@ from PIL import Image
 from parcours.documents import registry
 from parcours.documents.rendering import render_pdf
 from parcours.documents.samples import sample_context
+from parcours.qr import qr_code
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is missing"
@@ -47,13 +48,11 @@ def test_the_printed_code_reads_back_as_the_verification_address(kind, language,
 
 
 def test_codes_read_back_for_many_addresses():
-    """The data mask is fixed (rendering.QR_MASK): check it on addresses of every shape, not one."""
-    from parcours.documents.rendering import _qr
-
+    """The data mask is fixed (parcours.qr.QR_MASK): check it on addresses of every shape, not one."""
     for n in range(25):
         url = f"https://parcours-{n}.example.org/verify/document/{uuid.uuid4()}"
         png = io.BytesIO()
-        _qr(url).save(png, kind="png", scale=4, border=4)
+        qr_code(url).save(png, kind="png", scale=4, border=4)
         png.seek(0)
         decoded = [c.text for c in zxingcpp.read_barcodes(Image.open(png).convert("L"))]
         assert decoded == [url]

@@ -113,3 +113,17 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     length_days = factory.LazyAttribute(lambda o: (o.end_date - o.start_date).days + 1)
     days = factory.LazyAttribute(lambda o: o.length_days)
     description = "Chef d'équipe protection-défense, gestion d'un poste de contrôle."
+
+
+def november_jury(world):
+    """The jury session both recognition journeys send their request to (chaired by the director)."""
+    from parcours.recognition import services as recognition
+
+    return recognition.session_create(
+        institution=world["institution"],
+        actor=world["director"],
+        title="Jury de novembre",
+        date=world["period"].start_date,
+        chair=world["director"],
+        members=[world["engineer"]],
+    )

@@ -8,9 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from parcours.recognition import services as recognition
 from tests.factories import PASSWORD
 from tests.portfolio.test_uploads import pdf_bytes
+from tests.recognition.factories import november_jury
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +28,7 @@ def test_declare_submit_review_decide_download_verify(live_server, page, world, 
     base = live_server.url
     student, engineer, director = world["student"], world["engineer"], world["director"]
     target = world["competencies"][2]  # not proposed by the PMI rule: it comes from the suggestion
-    session = recognition.session_create(
-        institution=world["institution"],
-        actor=director,
-        title="Jury de novembre",
-        date=world["period"].start_date,
-        chair=director,
-        members=[engineer],
-    )
+    session = november_jury(world)
 
     # The student declares a period; a competency is suggested from the description and kept.
     login(page, base, student.email)

@@ -20,10 +20,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from parcours.documents.models import Document
-from parcours.recognition import services as recognition
 from parcours.recognition.models import RecognitionRequest
 from tests.factories import PASSWORD
 from tests.portfolio.test_uploads import pdf_bytes
+from tests.recognition.factories import november_jury
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -236,18 +236,20 @@ def log_out(page) -> None:
     assert page.get_by_role("banner").get_by_role("link", name="Se connecter").is_visible()
 
 
+def open_from_queue(page, user, request) -> None:
+    """Log in, open the review queue from the menu and the request from its reference."""
+    log_in(page, user)
+    assert "Demandes à instruire" in open_menu(page, "Reconnaissance", "Demandes à instruire")
+    skip_to_content(page)
+    assert request.title in activate(page, request.reference)
+    skip_to_content(page)
+
+
 def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tmp_path):
     student, engineer, director = world["student"], world["engineer"], world["director"]
     target = world["competencies"][2]  # not proposed by the PMI rule: it comes from the suggestion
     mastery = world["levels"][2]
-    session = recognition.session_create(
-        institution=world["institution"],
-        actor=director,
-        title="Jury de novembre",
-        date=world["period"].start_date,
-        chair=director,
-        members=[engineer],
-    )
+    session = november_jury(world)
 
     # The reservist logs in (the skip link is checked on every page reached from now on).
     page.goto(live_server.url)  # the address typed in the address bar
@@ -339,11 +341,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     log_out(page)
 
     # The pedagogical engineer finds it in the review queue, reviews it and sends it to the jury.
-    log_in(page, engineer)
-    assert "Demandes à instruire" in open_menu(page, "Reconnaissance", "Demandes à instruire")
-    skip_to_content(page)
-    assert request.title in activate(page, request.reference)
-    skip_to_content(page)
+    open_from_queue(page, engineer, request)
     assert "maintenant « En cours d'instruction »" in activate(page, "Commencer l'instruction")
     skip_to_content(page)
     tab_to(page, "session de jury")
@@ -353,11 +351,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     log_out(page)
 
     # The director prepares the decision, adds the claimed competency at the reservist's level and signs.
-    log_in(page, director)
-    assert "Demandes à instruire" in open_menu(page, "Reconnaissance", "Demandes à instruire")
-    skip_to_content(page)
-    assert request.title in activate(page, request.reference)
-    skip_to_content(page)
+    open_from_queue(page, director, request)
     assert "Décision" in activate(page, "Préparer la décision")
     skip_to_content(page)
     assert not tab_to(page, str(target)).checked

@@ -1,8 +1,10 @@
 """A recruiter scans the QR code of a credential: the public page opens, without an account, and shows the
 verdict, the competencies and the school; after revocation the same URL says revoked, with the reason."""
 
+import io
+
 import pytest
-import segno
+import zxingcpp
 from PIL import Image
 
 from parcours.credentials.api import credential_revoke, verify_qr_png, verify_url
@@ -12,19 +14,9 @@ from .factories import issue
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def qr_modules(png: bytes, scale: int = 6, border: int = 2) -> list[list[bool]]:
-    """Read back the dark/light modules of a QR code PNG made by segno."""
-    import io
-
-    image = Image.open(io.BytesIO(png)).convert("L")
-    size = image.width // scale - 2 * border
-    return [
-        [
-            image.getpixel(((border + x) * scale + scale // 2, (border + y) * scale + scale // 2)) < 128
-            for x in range(size)
-        ]
-        for y in range(size)
-    ]
+def decoded(png: bytes) -> list[str]:
+    """What an independent decoder (zxing-cpp) reads in a QR code image."""
+    return [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 
 
 def test_recruiter_opens_the_verification_page_from_the_qr_code(
@@ -34,8 +26,7 @@ def test_recruiter_opens_the_verification_page_from_the_qr_code(
     credential = issue(holder=student, institution=institution)
     url = verify_url(credential)
     assert url == f"{live_server.url}/verify/{credential.public_id}"
-    expected = [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]
-    assert qr_modules(verify_qr_png(credential)) == expected  # the QR code encodes exactly this URL
+    assert decoded(verify_qr_png(credential)) == [url]  # the QR code encodes exactly this URL
 
     page.goto(url)
     verdict = page.locator("[data-verdict]")

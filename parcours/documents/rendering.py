@@ -1,91 +1,31 @@
-"""Compose a document's HTML from its kind's template and turn it into PDF bytes with WeasyPrint.
+"""Compose a document's HTML from its kind's template and turn it into PDF bytes (:mod:`parcours.pdf`).
 
-Rendering never touches the network: the URL fetcher only accepts ``data:`` URIs (the QR code), the
-stylesheet is inlined or parsed from a template and the fonts are the installed Debian ones (Liberation
-Sans, DejaVu Sans). Rendering is deterministic: the same context, language and public id give the same
-bytes (the PDF dates come from the context's issue date and the PDF identifier is the public id).
-
-What is the same for every document is prepared once and reused: the SSL context WeasyPrint's URL fetcher
-insists on building (once per process; ~35 ms for every document otherwise, although only ``data:`` is
-allowed), the font configuration and the parsed stylesheet of kinds that declare one
-(:meth:`DocumentType.stylesheet_name`; both once per thread). The cyclic garbage collector is paused while
-a document is composed and laid out.
+Rendering never touches the network (only ``data:`` URIs, for the QR code) and is deterministic: the same
+context, language and public id give the same bytes (the PDF dates come from the context's issue date and
+the PDF identifier is the public id). The stylesheet of kinds that declare one
+(:meth:`DocumentType.stylesheet_name`) is rendered and parsed once per thread; the cyclic garbage
+collector is paused while a document is composed and laid out.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
-import threading
 import uuid
-from functools import cache
 
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from parcours import pdf
 from parcours.qr import qr_code
 from parcours.runtime import paused_cyclic_gc
 
 from .registry import DocumentType
 
-_shared = threading.local()
-
-
-@cache
-def _weasyprint():
-    """Import WeasyPrint on first use (it parses its stylesheets at import: ~0.5 s for every process).
-
-    Its per-step progress messages (INFO) would fill the logs with a dozen lines per document.
-    """
-    import ssl
-
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    # Never used to connect (only data: URIs are allowed), but URLFetcher builds an HTTPS handler, and
-    # without a context it would load the system's certificates for every document.
-    unused_ssl_context = ssl.create_default_context()
-
-    class OfflineURLFetcher(URLFetcher):
-        """Refuses every URL but ``data:``: a template that points outside stops the rendering."""
-
-        def __init__(self) -> None:
-            super().__init__(
-                allowed_protocols={"data"},
-                allow_redirects=False,
-                fail_on_errors=True,
-                timeout=1,
-                ssl_context=unused_ssl_context,
-            )
-
-    return weasyprint.HTML, OfflineURLFetcher
-
-
-def _font_config():
-    """One WeasyPrint font configuration per thread (it caches the fonts it has looked up)."""
-    fonts = getattr(_shared, "fonts", None)
-    if fonts is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        fonts = _shared.fonts = FontConfiguration()
-    return fonts
-
 
 def stylesheet(name: str):
     """The stylesheet template ``name`` rendered and parsed once per thread (a ``weasyprint.CSS``)."""
-    sheets = getattr(_shared, "stylesheets", None)
-    if sheets is None:
-        sheets = _shared.stylesheets = {}
-    if name not in sheets:
-        import weasyprint
-
-        _html_class, fetcher_class = _weasyprint()
-        sheets[name] = weasyprint.CSS(
-            string=render_to_string(name), font_config=_font_config(), url_fetcher=fetcher_class()
-        )
-    return sheets[name]
+    return pdf.stylesheet(name, lambda: render_to_string(name))
 
 
 def qr_data_uri(url: str) -> str:
@@ -142,13 +82,9 @@ def render_html(
 def render_pdf(
     kind: type[DocumentType], ctx: dict, *, language: str, public_id: uuid.UUID, verify_url: str
 ) -> bytes:
-    html_class, fetcher_class = _weasyprint()
     sheet = kind.stylesheet_name(language)
     with paused_cyclic_gc():
         html = render_html(kind, ctx, language=language, public_id=public_id, verify_url=verify_url)
-        document = html_class(string=html, url_fetcher=fetcher_class())
-        return document.write_pdf(
-            stylesheets=[stylesheet(sheet)] if sheet else None,
-            font_config=_font_config(),
-            pdf_identifier=public_id.hex.encode(),
+        return pdf.html_to_pdf(
+            html, stylesheets=[stylesheet(sheet)] if sheet else None, pdf_identifier=public_id.hex.encode()
         )

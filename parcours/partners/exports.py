@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import ClassVar
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from parcours.pdf import html_to_pdf
 
 from .charts import bar_chart, trend_chart
 from .conf import partners_setting
@@ -214,23 +214,6 @@ class XlsxFormat(Format):
         return buffer.getvalue()
 
 
-@cache
-def _weasyprint():
-    """WeasyPrint, imported on first use, with a URL fetcher that refuses everything but ``data:``."""
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-    class OfflineURLFetcher(URLFetcher):
-        def __init__(self) -> None:
-            super().__init__(
-                allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True, timeout=1
-            )
-
-    return weasyprint.HTML, OfflineURLFetcher
-
-
 @register_format
 class PdfFormat(Format):
     """A readable document: a table and its charts per report. Breakdowns longer than ``MAX_ROWS`` rows
@@ -270,6 +253,4 @@ class PdfFormat(Format):
             )
 
     def render(self, report: YearlyReport) -> bytes:
-        html_class, fetcher_class = _weasyprint()
-        document = html_class(string=self.html(report), url_fetcher=fetcher_class())
-        return document.write_pdf()
+        return html_to_pdf(self.html(report))

@@ -1,32 +1,20 @@
 """The absence request letter (PDF), drafted from the request, the rule in force and the year's counter.
 
-Rendered with WeasyPrint from ``templates/scheduling/pdf/absence_request_letter.html``; no network access
-(the stylesheet is in the template, fonts are the installed ones).
+Rendered from ``templates/scheduling/pdf/absence_request_letter.html`` by :func:`parcours.pdf.html_to_pdf`
+(no network access; the stylesheet is in the template, fonts are the installed ones).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-from functools import cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from parcours.pdf import html_to_pdf
+
 from . import quotas
 from .models import AbsenceRequest
-
-
-@cache
-def _weasyprint():
-    """Import WeasyPrint on first use (slow import); the fetcher refuses every URL but ``data:``."""
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    return weasyprint.HTML, URLFetcher(
-        allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True, timeout=1
-    )
 
 
 def letter_context(request: AbsenceRequest) -> dict:
@@ -55,6 +43,6 @@ def letter_context(request: AbsenceRequest) -> dict:
 
 
 def absence_request_letter_pdf(request: AbsenceRequest) -> bytes:
-    html = render_to_string("scheduling/pdf/absence_request_letter.html", letter_context(request))
-    html_class, fetcher = _weasyprint()
-    return html_class(string=html, url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(
+        render_to_string("scheduling/pdf/absence_request_letter.html", letter_context(request))
+    )

@@ -160,7 +160,7 @@ def test_rendering_is_deterministic():
 def test_rendering_refuses_to_fetch_anything_external():
     from weasyprint.urls import FatalURLFetchingError
 
-    from parcours.documents.rendering import _weasyprint
+    from parcours.pdf import _weasyprint
 
     html_class, fetcher_class = _weasyprint()
     html = '<html><body><img src="http://example.org/tracker.png"><p>x</p></body></html>'

@@ -25,6 +25,7 @@ from parcours.scheduling.services import (
     period_from_dates,
 )
 from tests.factories import UserFactory
+from tests.pdfs import assert_same_to_the_eye, both_ways, needs_pdftoppm
 
 from .conftest import next_weekday
 from .factories import CallUpFactory
@@ -204,3 +205,11 @@ def test_letter_pdf_reads_back(staff_call_up, staff_member, institution):
     assert first_day.strftime("%d/%m/%Y") in text
     assert request.notice_deadline.strftime("%d/%m/%Y") in text
     assert "30" in text and "Convocation jointe." in text
+
+
+@needs_pdftoppm
+def test_letter_looks_the_same_with_the_smaller_user_agent_stylesheet(
+    staff_call_up, staff_member, monkeypatch
+):
+    request = absence_request_create(call_up=staff_call_up, requester=staff_member)
+    assert_same_to_the_eye(*both_ways(monkeypatch, lambda: absence_request_letter_pdf(request)))

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.audit.models import TransitionLog
+
 from .enums import OPEN_INTEREST, ConsentAction, ConsentScope, InterestStatus, ReferralStage
 
 
@@ -325,21 +327,16 @@ class Referral(models.Model):
         return self.stage
 
 
-class ReferralTransition(models.Model):
+class ReferralTransition(TransitionLog):
     """One step of a referral: who moved it, when, from which stage to which. Deleted with the referral."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
     source = models.CharField(_("from"), max_length=16, choices=ReferralStage.choices)
     target = models.CharField(_("to"), max_length=16, choices=ReferralStage.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("referral step")
         verbose_name_plural = _("referral steps")
-        ordering = ["created_at", "id"]
 
 
 class ReferralTally(models.Model):

@@ -29,7 +29,7 @@ class RuleTransitionInline(admin.TabularInline):
     model = RuleTransition
     extra = 0
     can_delete = False
-    readonly_fields = ("from_status", "to_status", "actor", "note", "created_at")
+    readonly_fields = ("from_status", "to_status", "actor", "comment", "created_at")
     exclude = ("snapshot",)
 
 

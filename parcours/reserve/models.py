@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parcours.audit.models import TransitionLog
+
 from .enums import ActivityKind, EctsMode, RankBand, RuleStatus
 
 
@@ -156,8 +158,9 @@ class RuleCompetency(models.Model):
         return f"{self.competency} → {self.level}"
 
 
-class RuleTransition(models.Model):
-    """One step of a rule's workflow (drafted → approved → retired): who, when, from, to, why.
+class RuleTransition(TransitionLog):
+    """One step of a rule's workflow (drafted → approved → retired): who, when, from, to, why, and the rule's
+    content at that moment.
 
     Personal data: the person who made the transition. Visible to the school staff who see the rule. Kept as
     long as the rule (it is part of the accountability of academic decisions).
@@ -166,14 +169,9 @@ class RuleTransition(models.Model):
     rule = models.ForeignKey(RecognitionRule, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=16, choices=RuleStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=RuleStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
     snapshot = models.JSONField(_("content of the rule at that moment"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("rule transition")
         verbose_name_plural = _("rule transitions")
         ordering = ["rule", "created_at", "id"]

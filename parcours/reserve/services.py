@@ -240,7 +240,7 @@ def rule_transition(*, rule: RecognitionRule, actor, name: str, note: str = "") 
         from_status=previous_status,
         to_status=rule.status,
         actor=actor,
-        note=note,
+        comment=note,
         snapshot=snapshot,
     )
     audit_record(
@@ -260,7 +260,7 @@ def rule_transition(*, rule: RecognitionRule, actor, name: str, note: str = "") 
                 from_status=RuleStatus.APPROVED,
                 to_status=RuleStatus.RETIRED,
                 actor=actor,
-                note=_("Replaced by version %(version)d.") % {"version": rule.version},
+                comment=_("Replaced by version %(version)d.") % {"version": rule.version},
             )
             audit_record(
                 "recognition_rule.retired",
@@ -301,7 +301,7 @@ def rule_new_version(*, rule: RecognitionRule, actor) -> RecognitionRule:
         from_status="",
         to_status=RuleStatus.DRAFT,
         actor=actor,
-        note=_("New version of version %(v)d.") % {"v": rule.version},
+        comment=_("New version of version %(v)d.") % {"v": rule.version},
     )
     audit_record(
         "recognition_rule.version_created",

@@ -97,7 +97,7 @@ def test_approval_is_logged_and_makes_the_rule_immutable(institution, engineer, 
     rule = rule_transition(rule=rule, actor=director, name="approve", note="Vu en conseil des études")
     assert rule.status == RuleStatus.APPROVED and rule.approved_by == director and rule.approved_at
     log = RuleTransition.objects.filter(rule=rule).last()
-    assert (log.from_status, log.to_status, log.actor, log.note) == (
+    assert (log.from_status, log.to_status, log.actor, log.comment) == (
         "draft",
         "approved",
         director,

@@ -30,6 +30,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: A browser test that waits longer than this has hung (the slowest take well under a minute): it fails with
+#: its stack instead of holding the whole run (pytest-timeout; ``timeout`` in pyproject.toml covers the rest).
+BROWSER_TEST_TIMEOUT = 180
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT))
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     executable = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -305,7 +305,9 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
 
     In ROUNDS rounds (so that the machine's changing load weighs on every figure alike): RAW_PER_ROUND raw
     one-page documents (plain ``weasyprint.HTML(string=...).write_pdf()``), as many renderings of a
-    student's supplement, a few of the fuller sample supplement (documents.samples), PER_ROUND supplements issued one at a time
+    student's supplement, a few of the fuller sample supplement (documents.samples) with the reduced
+    user-agent stylesheet (parcours/user_agent.css) and as many with WeasyPrint's full one (its baseline),
+    PER_ROUND supplements issued one at a time
     (``supplement_issue``: content, checks, PDF, storage, audit) and a batch of PER_ROUND students (the
     worker's ``supplement_batch_run`` over a cohort: content read for the whole group, then the same).
     """
@@ -315,6 +317,7 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
     import pypdf
     import weasyprint
 
+    from parcours import pdf
     from parcours.accounts.enums import Role
     from parcours.accounts.models import Cohort, Membership
     from parcours.documents.registry import get
@@ -362,6 +365,17 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
         )
 
     raw, rendered, rendered_full, issued, batch = Meter(), Meter(), Meter(), Meter(), Meter()
+    full_user_agent = Meter()
+    covered = pdf.covered_by_user_agent_subset
+
+    def with_full_user_agent() -> None:
+        pdf.covered_by_user_agent_subset = lambda root: False
+        try:
+            for _ in range(FULL_PER_ROUND):
+                render(full)
+        finally:
+            pdf.covered_by_user_agent_subset = covered
+
     for r in range(ROUNDS):
         raw.run(
             RAW_PER_ROUND,
@@ -369,6 +383,7 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
         )
         rendered.run(RAW_PER_ROUND, lambda: [render(ctx) for _ in range(RAW_PER_ROUND)])
         rendered_full.run(FULL_PER_ROUND, lambda: [render(full) for _ in range(FULL_PER_ROUND)])
+        full_user_agent.run(FULL_PER_ROUND, with_full_user_agent)
         group = singles[r * PER_ROUND : (r + 1) * PER_ROUND]
         issued.run(
             len(group),
@@ -392,10 +407,20 @@ def bench_supplements(institution, cohort, staff, students) -> dict:
         "one_at_a_time": {"supplements": issued.count, **figures(issued)},
         "render_only": {"documents": rendered.count, "pages": pages_bench, **figures(rendered)},
         "render_only_full": {"documents": rendered_full.count, "pages": pages_full, **figures(rendered_full)},
+        "render_only_full_with_weasyprint_user_agent_stylesheet": {
+            "documents": full_user_agent.count,
+            **figures(full_user_agent),
+            "reduced_stylesheet_speed_up": round(
+                full_user_agent.cpu / full_user_agent.count / (rendered_full.cpu / rendered_full.count), 3
+            ),
+        },
         "note": "batch: supplement_batch_run (what the worker and the command do); one_at_a_time: "
         "supplement_issue per student (a staff member's click); render_only: context already read. "
         "The bench's students have one activity, three competencies and no award; render_only_full is the "
-        "fuller sample supplement (mention, elective, two activities, six competencies, an exemption).",
+        "fuller sample supplement (mention, elective, two activities, six competencies, an exemption); "
+        "render_only_full_with_weasyprint_user_agent_stylesheet renders it interleaved with render_only_full "
+        "but with WeasyPrint's full user-agent stylesheet instead of parcours/user_agent.css (speed-up: CPU "
+        "time per document with the full one / with the reduced one).",
     }
 
 

@@ -11,8 +11,8 @@ letters, Garde nationale reports).
   :data:`USER_AGENT_ELEMENTS` (every document template does): ``user_agent.css`` holds the rules of
   WeasyPrint's HTML5 user-agent stylesheet that can apply to those elements, and nothing else. The full
   one holds about 250 rules for every HTML element and form field; matching its attribute and ``:is()``
-  selectors against each element of a two-page diploma supplement cost about a quarter of the supplement's
-  time. Output is the same: ``tests/test_pdf.py`` renders a specimen of every listed element, and every
+  selectors against each element of a two-page diploma supplement cost 5–7 % of its rendering
+  (``bench/track.py``, documents rendered alternately either way). Output is the same: ``tests/test_pdf.py`` renders a specimen of every listed element, and every
   document kind, both ways and compares the pages pixel by pixel. Any other element, or an attribute a
   user-agent rule keys on (``hidden``, ``dir``…), and the full stylesheet is used.
 - **No cyclic garbage collection** while a document is laid out (:func:`parcours.runtime.paused_cyclic_gc`).

@@ -187,7 +187,7 @@ RESERVISTS = [
 
 def attestation_pdf(reservist: DemoReservist, period: DemoPeriod) -> bytes:
     """A plausible attestation of service, as a unit would issue it (demo only)."""
-    from weasyprint import HTML
+    from parcours.pdf import html_to_pdf
 
     days = (period.end - period.start).days + 1
     html = f"""
@@ -208,7 +208,7 @@ def attestation_pdf(reservist: DemoReservist, period: DemoPeriod) -> bytes:
       <p>Attestation délivrée pour servir et valoir ce que de droit.</p>
       <div class="sign">Fait le {period.end:%d/%m/%Y}<br>Le chef de corps<br><br><i>(signature)</i></div>
     </body></html>"""
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def _user(spec: DemoReservist, institution: Institution) -> User:

@@ -503,6 +503,7 @@ def run_one(database: str) -> dict:
     from django.test import Client, override_settings
 
     from parcours.accounts.enums import Role
+    from parcours.runtime import freeze_startup_objects
 
     started = time.perf_counter()
     institution, cohort, staff, active = build(COHORT)
@@ -510,6 +511,9 @@ def run_one(database: str) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them: else plans for empty tables
     build_s = time.perf_counter() - started
+    # What config/wsgi.py does once a server process has started: the objects held for good leave the
+    # cyclic collector's passes (parcours.runtime.freeze_startup_objects).
+    freeze_startup_objects()
     client = Client()
     with override_settings(AXES_ENABLED=False):  # its login record wants an IP address (PostgreSQL's inet)
         client.force_login(staff[Role.PEDAGOGICAL_ENGINEER])

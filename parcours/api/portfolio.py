@@ -95,12 +95,12 @@ def period_create(request: HttpRequest, payload: PeriodIn):
         return Status(403, {"detail": "Only students and staff keep a portfolio."})
     activity_type = ActivityType.objects.filter(code=payload.activity_type, is_active=True).first()
     if activity_type is None:
-        return Status(400, {"detail": f"activity_type: unknown code « {payload.activity_type} »."})
+        return Status(400, {"detail": f"activity_type: unknown code “{payload.activity_type}”."})
     force = None
     if payload.force:
         force = Force.objects.filter(code=payload.force).first()
         if force is None:
-            return Status(400, {"detail": f"force: unknown code « {payload.force} »."})
+            return Status(400, {"detail": f"force: unknown code “{payload.force}”."})
     data = payload.dict(exclude={"activity_type", "force"})
     period = services.period_create(
         profile=profile, actor=request.auth, activity_type=activity_type, force=force, **data

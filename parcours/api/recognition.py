@@ -165,7 +165,7 @@ def recognition_request_transition(request: HttpRequest, request_id: int, name: 
     from parcours.recognition.workflow import BY_NAME
 
     if name not in BY_NAME:
-        return Status(400, {"detail": f"name: unknown transition « {name} »."})
+        return Status(400, {"detail": f"name: unknown transition “{name}”."})
     return _transition(request, request_id, name, payload)
 
 

@@ -255,13 +255,13 @@ def call_up_create(request: HttpRequest, payload: CallUpIn):
         institutions.filter(slug=payload.institution).first() if payload.institution else institutions.first()
     )
     if institution is None:
-        return Status(422, {"detail": f"institution: not one of yours « {payload.institution} »."})
+        return Status(422, {"detail": f"institution: not one of yours “{payload.institution}”."})
     activity_type = ActivityType.objects.filter(code=payload.activity_type, is_active=True).first()
     if activity_type is None:
-        return Status(422, {"detail": f"activity_type: unknown code « {payload.activity_type} »."})
+        return Status(422, {"detail": f"activity_type: unknown code “{payload.activity_type}”."})
     force = Force.objects.filter(code=payload.force).first() if payload.force else None
     if payload.force and force is None:
-        return Status(422, {"detail": f"force: unknown code « {payload.force} »."})
+        return Status(422, {"detail": f"force: unknown code “{payload.force}”."})
     if payload.last_day < payload.first_day:
         return Status(422, {"detail": "The period ends before it starts."})
     if payload.start_time and payload.end_time:

@@ -12,7 +12,7 @@ def check_threshold(app_configs=None, **kwargs):
         return [
             Error(
                 f"PARTNERS['SUPPRESSION_THRESHOLD'] is {value!r}: it must be an integer of at least 3 "
-                "(with 2, « < 2 » would give the value 1 away).",
+                "(with 2, “< 2” would give the value 1 away).",
                 id="partners.E001",
             )
         ]

@@ -70,7 +70,7 @@ class YearlyReport:
     @property
     def legend(self) -> str:
         return _(
-            "« < %(t)s »: fewer than %(t)s, hidden to protect small groups. « s »: hidden so that a small figure "
+            "“< %(t)s”: fewer than %(t)s, hidden to protect small groups. “s”: hidden so that a small figure "
             "cannot be recovered from the totals, or because fewer than %(t)s people contribute to it."
         ) % {"t": self.threshold}
 

@@ -570,7 +570,7 @@ class ElectiveEnrolments(_TrackReport):
     code = "elective_enrolments"
     title = _("Enrolments in the elective course")
     description = _(
-        "Students enrolled in the elective « Compétences de la défense nationale pour l'ingénieur » (year of enrolment)."
+        "Students enrolled in the elective “Compétences de la défense nationale pour l'ingénieur” (year of enrolment)."
     )
     metric = "elective_enrolments"
     unit = _("students")
@@ -600,7 +600,7 @@ class ElectivePasses(_TrackReport):
 @register
 class TrackMentions(_TrackReport):
     code = "track_mentions"
-    title = _("« Ingénieur réserviste » mentions awarded")
+    title = _("“Ingénieur réserviste” mentions awarded")
     description = _("Track mentions awarded by the jury in the year and not revoked.")
     metric = "track_mentions"
     unit = _("mentions")

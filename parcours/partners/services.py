@@ -301,7 +301,7 @@ def referral_transition(
         raise ConcurrentChange(_("Someone else changed this referral meanwhile: look at it again."))
     if referral.stage not in transition.sources:
         raise PartnersError(
-            _("This action is not possible at the stage « %(stage)s ».")
+            _("This action is not possible at the stage “%(stage)s”.")
             % {"stage": referral.get_stage_display()}
         )
     ReferralTransition.objects.create(

@@ -73,7 +73,7 @@ def _check_period(
         overlapping = overlapping.exclude(pk=exclude.pk)
     if clash := overlapping.first():
         raise PortfolioError(
-            _("This period overlaps « %(other)s », already declared.") % {"other": clash}, field="start_date"
+            _("This period overlaps “%(other)s”, already declared.") % {"other": clash}, field="start_date"
         )
     return days
 

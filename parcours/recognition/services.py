@@ -73,7 +73,7 @@ def _check_periods(*, holder, periods, exclude_request=None) -> None:
     if already := _validated_elsewhere(periods):
         raise RecognitionError(
             _(
-                "« %(period)s » has already been validated. The same activity can be validated only once "
+                "“%(period)s” has already been validated. The same activity can be validated only once "
                 "(Code de l'éducation, D611-7)."
             )
             % {"period": already[0]},
@@ -139,7 +139,7 @@ def _move(
         current = RecognitionRequest.objects.get(pk=request.pk)
         raise ConcurrentChange(
             _(
-                "This request was changed by someone else in the meantime (it is now « %(status)s »). "
+                "This request was changed by someone else in the meantime (it is now “%(status)s”). "
                 "Nothing was saved: reload the page to see its current state."
             )
             % {"status": current.get_status_display()}
@@ -190,7 +190,7 @@ def request_transition(
         raise RecognitionError(_("A decision is made by signing it in a jury session."))
     if request.status not in transition.sources:
         raise RecognitionError(
-            _("« %(action)s » is not possible while the request is « %(status)s ».")
+            _("“%(action)s” is not possible while the request is “%(status)s”.")
             % {"action": transition.label, "status": request.get_status_display()}
         )
     if not may_act(transition, request, actor):
@@ -317,7 +317,7 @@ def decision_sign(
         raise RecognitionError(_("Only the director of studies signs decisions."))
     if request.status not in transition.sources:
         raise RecognitionError(
-            _("This request is « %(status)s »: it cannot be decided now.")
+            _("This request is “%(status)s”: it cannot be decided now.")
             % {"status": request.get_status_display()}
         )
     if session.institution_id != request.institution_id:
@@ -330,14 +330,14 @@ def decision_sign(
     for line in competencies:
         if line.from_rule and line.level != line.proposed_level and not line.change_reason.strip():
             raise RecognitionError(
-                _("Give a reason for changing the level proposed by the rule for « %(c)s ».")
+                _("Give a reason for changing the level proposed by the rule for “%(c)s”.")
                 % {"c": line.competency},
                 field="competencies",
             )
     for act in activities:
         if act.proposed_ects is not None and act.ects != act.proposed_ects and not act.change_reason.strip():
             raise RecognitionError(
-                _("Give a reason for changing the ECTS proposed by the rule for « %(p)s ».")
+                _("Give a reason for changing the ECTS proposed by the rule for “%(p)s”.")
                 % {"p": act.period},
                 field="activities",
             )

@@ -149,9 +149,7 @@ def _scan(text: str) -> tuple[list[_Block], set[str]]:
             if line.strip().upper() != "BEGIN:VCALENDAR":
                 excerpt = line.strip()[:60]
                 raise CalendarFileError(
-                    _(
-                        "This is not an iCalendar file: it starts with « %(text)s » instead of BEGIN:VCALENDAR."
-                    )
+                    _("This is not an iCalendar file: it starts with “%(text)s” instead of BEGIN:VCALENDAR.")
                     % {"text": excerpt},
                     line=number,
                 )
@@ -160,7 +158,7 @@ def _scan(text: str) -> tuple[list[_Block], set[str]]:
         if not _CONTENT_LINE.match(line) or ":" not in line:
             raise CalendarFileError(
                 _(
-                    "« %(text)s » is not a valid iCalendar line (a line that goes on must start with a space: "
+                    "“%(text)s” is not a valid iCalendar line (a line that goes on must start with a space: "
                     "the file may have been cut or edited by hand)."
                 )
                 % {"text": line.strip()[:60]},
@@ -229,7 +227,7 @@ def _check_zones(blocks: list[_Block], defined: set[str]) -> None:
                 continue
             raise CalendarFileError(
                 _(
-                    "unknown time zone « %(tzid)s »: it is neither defined by a VTIMEZONE of the file nor a known zone."
+                    "unknown time zone “%(tzid)s”: it is neither defined by a VTIMEZONE of the file nor a known zone."
                 )
                 % {"tzid": tzid},
                 line=number,
@@ -336,20 +334,20 @@ def read_calendar(data: bytes, *, start: datetime, end: datetime, zone: tzinfo) 
                 _("event without UID: it could not be updated by a later import."), line=line
             )
         if component.get("DTSTART") is None:
-            raise CalendarFileError(_("event « %(uid)s » has no DTSTART.") % {"uid": uid}, line=line)
+            raise CalendarFileError(_("event “%(uid)s” has no DTSTART.") % {"uid": uid}, line=line)
         try:
             begin = component.decoded("DTSTART")
             finish = component.decoded("DTEND") if component.get("DTEND") is not None else None
         except Exception as exc:  # noqa: BLE001 - broken property values
             raise CalendarFileError(
-                _("invalid date in event « %(uid)s »: %(error)s") % {"uid": uid, "error": exc}, line=line
+                _("invalid date in event “%(uid)s”: %(error)s") % {"uid": uid, "error": exc}, line=line
             ) from exc
         if finish is not None and type(begin) is type(finish):
             a, _d = _aware(begin, zone)
             b, _d = _aware(finish, zone)
             if b < a:
                 raise CalendarFileError(
-                    _("event « %(uid)s » ends before it starts.") % {"uid": uid},
+                    _("event “%(uid)s” ends before it starts.") % {"uid": uid},
                     line=block.line_of("DTEND") if block else None,
                 )
     for component in calendar.walk():
@@ -369,7 +367,7 @@ def read_calendar(data: bytes, *, start: datetime, end: datetime, zone: tzinfo) 
             if uid in masters:
                 raise CalendarFileError(
                     _(
-                        "two events share the UID « %(uid)s » (lines %(first)s and %(second)s): "
+                        "two events share the UID “%(uid)s” (lines %(first)s and %(second)s): "
                         "only a modified occurrence (RECURRENCE-ID) may repeat a UID."
                     )
                     % {"uid": uid, "first": masters[uid], "second": line},
@@ -402,7 +400,7 @@ def read_calendar(data: bytes, *, start: datetime, end: datetime, zone: tzinfo) 
             floating_zone = zoneinfo.ZoneInfo(wr_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise CalendarFileError(
-                _("unknown time zone « %(tzid)s » in X-WR-TIMEZONE.") % {"tzid": wr_zone}
+                _("unknown time zone “%(tzid)s” in X-WR-TIMEZONE.") % {"tzid": wr_zone}
             ) from exc
     series = icalendar.Calendar()
     series.update(calendar)

@@ -313,7 +313,7 @@ class SchedulingSettings(models.Model):
         _("public holidays subdivision"),
         max_length=8,
         blank=True,
-        help_text=_("For example « 57 » for Moselle; empty for the national calendar."),
+        help_text=_("For example “57” for Moselle; empty for the national calendar."),
     )
 
     class Meta:

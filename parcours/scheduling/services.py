@@ -785,7 +785,7 @@ def call_up_transition(*, call_up: CallUp, action: str, actor, comment: str = ""
             first = unresolved[0].occurrence
             raise ValidationError(
                 _(
-                    "This call-up clashes with %(count)s exam(s) (first: « %(summary)s » on %(date)s) without an "
+                    "This call-up clashes with %(count)s exam(s) (first: “%(summary)s” on %(date)s) without an "
                     "approved study arrangement: it cannot be marked confirmed yet."
                 )
                 % {

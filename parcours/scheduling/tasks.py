@@ -66,7 +66,7 @@ def arrangement_notify(arrangement_id: int, event: str) -> None:
         recipients = [arrangement.teacher]
         subject, text = (
             _("Study arrangement requested"),
-            _("A student asks for an arrangement of « %(event)s »."),
+            _("A student asks for an arrangement of “%(event)s”."),
         )
     elif event == "proposed":
         recipients = list(
@@ -76,12 +76,12 @@ def arrangement_notify(arrangement_id: int, event: str) -> None:
                 memberships__is_active=True,
             ).distinct()
         )
-        subject, text = _("Arrangement to approve"), _("The teacher proposed a solution for « %(event)s ».")
+        subject, text = _("Arrangement to approve"), _("The teacher proposed a solution for “%(event)s”.")
     else:
         recipients = [arrangement.student, arrangement.teacher]
         subject, text = (
             _("Study arrangement decided"),
-            _("The arrangement of « %(event)s » has been decided."),
+            _("The arrangement of “%(event)s” has been decided."),
         )
     for user in recipients:
         if user is None:

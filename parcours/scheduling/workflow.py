@@ -167,7 +167,7 @@ def apply_transition(
         raise ValidationError(_("You cannot take this action on this file."))
     if obj.status not in transition.sources:
         raise ValidationError(
-            _("This action is not available any more: the file is now « %(status)s ».")
+            _("This action is not available any more: the file is now “%(status)s”.")
             % {"status": obj.get_status_display()}
         )
     comment = (comment or "").strip()

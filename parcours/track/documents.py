@@ -79,7 +79,7 @@ class DiplomaSupplementDocument(DocumentType):
                 "date": date_field(help="date of the award"),
             },
             required=False,
-            help="the « ingénieur réserviste » mention, when awarded",
+            help="the “ingénieur réserviste” mention, when awarded",
         ),
         "elective": obj(
             {

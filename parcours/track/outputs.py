@@ -105,7 +105,7 @@ def award_achievement(award: TrackAward):
         description_en=f"Distinction awarded by the jury of {institution.name} to engineering students who completed "
         "the reservist engineer track (partnership with the Garde nationale).",
         criteria_fr="Règles du parcours « " + award.rule_set.title + " » satisfaites, décision du jury.",
-        criteria_en="Rules of the track « " + award.rule_set.title + " » met; decision of the jury.",
+        criteria_en="Rules of the track “" + award.rule_set.title + "” met; decision of the jury.",
     )
 
 

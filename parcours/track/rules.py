@@ -31,7 +31,7 @@ def describe_criterion(criterion: TrackCriterion) -> str:
         blocks = [b.code or b.statement_fr for b in criterion.blocks.all()]
         text = _("At least %(count)s competencies validated") % {"count": criterion.count}
         if criterion.min_level_id:
-            text += " " + _("at level « %(level)s » or above") % {"level": level_label(criterion.min_level)}
+            text += " " + _("at level “%(level)s” or above") % {"level": level_label(criterion.min_level)}
         if blocks:
             text += " " + _("within the blocks %(blocks)s") % {"blocks": ", ".join(blocks)}
         return text
@@ -40,7 +40,7 @@ def describe_criterion(criterion: TrackCriterion) -> str:
             "ects": _number(criterion.ects)
         }
     if kind == CriterionKind.ELECTIVE_PASSED:
-        return _("The elective course « Compétences de la défense nationale pour l'ingénieur » passed")
+        return _("The elective course “Compétences de la défense nationale pour l'ingénieur” passed")
     if kind == CriterionKind.ESR_MONTHS:
         return _("An engagement (ESR) active for at least %(months)s months during studies") % {
             "months": criterion.count
@@ -107,7 +107,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
             problems.append(
                 Problem(
                     _(
-                        "%(n)s criteria measure « %(kind)s » (%(values)s): they contradict each other. "
+                        "%(n)s criteria measure “%(kind)s” (%(values)s): they contradict each other. "
                         "Keep only one."
                     )
                     % {
@@ -133,7 +133,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
         if level is not None and level.framework_id != rule_set.framework_id:
             problems.append(
                 Problem(
-                    _("« %(criterion)s »: the level belongs to another framework than the rule set's.")
+                    _("“%(criterion)s”: the level belongs to another framework than the rule set's.")
                     % {"criterion": describe_criterion(criterion)},
                     criterion.pk,
                 )
@@ -141,7 +141,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
         elif level is not None and scale is not None and level.rank > scale:
             problems.append(
                 Problem(
-                    _("« %(criterion)s »: the scale of the framework stops at level %(top)s.")
+                    _("“%(criterion)s”: the scale of the framework stops at level %(top)s.")
                     % {"criterion": describe_criterion(criterion), "top": scale},
                     criterion.pk,
                 )
@@ -152,7 +152,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
         if wrong_blocks:
             problems.append(
                 Problem(
-                    _("« %(criterion)s »: %(items)s is not a block of the rule set's framework.")
+                    _("“%(criterion)s”: %(items)s is not a block of the rule set's framework.")
                     % {
                         "criterion": describe_criterion(criterion),
                         "items": ", ".join(b.code or b.statement_fr for b in wrong_blocks),
@@ -166,7 +166,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
             problems.append(
                 Problem(
                     _(
-                        "« %(criterion)s » cannot be satisfied: the framework holds only %(available)s "
+                        "“%(criterion)s” cannot be satisfied: the framework holds only %(available)s "
                         "competencies there."
                     )
                     % {"criterion": describe_criterion(criterion), "available": available},
@@ -198,7 +198,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
         if largest is not None and criterion.ects and criterion.ects > largest:
             problems.append(
                 Problem(
-                    _("« %(criterion)s » cannot be satisfied: the longest programme carries %(ects)s ECTS.")
+                    _("“%(criterion)s” cannot be satisfied: the longest programme carries %(ects)s ECTS.")
                     % {"criterion": describe_criterion(criterion), "ects": largest},
                     criterion.pk,
                 )
@@ -209,7 +209,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
             problems.append(
                 Problem(
                     _(
-                        "« %(criterion)s » cannot be satisfied: studies last %(years)s years "
+                        "“%(criterion)s” cannot be satisfied: studies last %(years)s years "
                         "(%(months)s months)."
                     )
                     % {
@@ -226,7 +226,7 @@ def rule_set_problems(rule_set: TrackRuleSet) -> list[Problem]:
             problems.append(
                 Problem(
                     _(
-                        "« %(criterion)s » cannot be satisfied: a reservist serves at most %(per_year)s days a "
+                        "“%(criterion)s” cannot be satisfied: a reservist serves at most %(per_year)s days a "
                         "year, %(days)s days over %(years)s years of studies."
                     )
                     % {

@@ -211,7 +211,7 @@ def criterion_add(
     """Add one typed criterion to a draft; the fields a kind does not use are ignored."""
     _editable(rule_set, actor)
     if kind not in CriterionKind.values:
-        raise TrackError(_("Unknown criterion « %(kind)s ».") % {"kind": kind}, field="kind")
+        raise TrackError(_("Unknown criterion “%(kind)s”.") % {"kind": kind}, field="kind")
     blocks = list(blocks or [])
     if kind in (CriterionKind.COMPETENCIES, CriterionKind.ESR_MONTHS, CriterionKind.RESERVE_DAYS):
         if count is None or int(count) < 1:
@@ -315,7 +315,7 @@ def rule_set_transition(
         raise TrackError(_("Only the director of studies approves or retires the track rules."))
     if rule_set.status not in transition.sources:
         raise TrackError(
-            _("These rules are « %(status)s »: this action is not available.")
+            _("These rules are “%(status)s”: this action is not available.")
             % {"status": rule_set.get_status_display()}
         )
     comment = (comment or "").strip()
@@ -345,7 +345,7 @@ def rule_set_transition(
                     RuleSetStatus.APPROVED,
                     RuleSetStatus.RETIRED,
                     actor,
-                    _("Replaced by « %(title)s ».") % {"title": rule_set.title},
+                    _("Replaced by “%(title)s”.") % {"title": rule_set.title},
                 )
                 audit_record(
                     "track.rule_set.retired",
@@ -438,7 +438,7 @@ def award_grant(*, student, institution, actor, minutes: str = "", session=None)
             _notify(
                 student,
                 "track.award.granted",
-                lambda: _("You were awarded the « ingénieur réserviste » mention."),
+                lambda: _("You were awarded the “ingénieur réserviste” mention."),
             )
             transaction.on_commit(lambda: _enqueue_award_outputs(award.pk))
     except IntegrityError:
@@ -643,7 +643,7 @@ def _fill_from_waiting_list(course: Course, actor) -> list[Enrolment]:
         _notify(
             enrolment.student,
             "track.enrolment.promoted",
-            lambda t=title: _("A place opened in « %(course)s »: you are enrolled.") % {"course": t},
+            lambda t=title: _("A place opened in “%(course)s”: you are enrolled.") % {"course": t},
         )
         promoted.append(enrolment)
     return promoted
@@ -840,7 +840,7 @@ def attendance_record(*, session: CourseSession, actor, statuses: Mapping[int, s
         raise TrackError(_("Some students are not enrolled in this course: reload the page."))
     bad = [value for value in statuses.values() if value not in AttendanceStatus.values]
     if bad:
-        raise TrackError(_("Unknown attendance value « %(value)s ».") % {"value": bad[0]})
+        raise TrackError(_("Unknown attendance value “%(value)s”.") % {"value": bad[0]})
     with transaction.atomic():
         existing = {a.enrolment_id: a for a in session.attendances.filter(enrolment_id__in=list(statuses))}
         for enrolment_id, value in statuses.items():
@@ -890,7 +890,7 @@ def parse_grade(raw, grade_max: Decimal, who: str = "") -> Decimal | None:
         value = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
         raise TrackError(
-            _("%(who)s: « %(raw)s » is not a grade.") % {"who": who, "raw": raw}, field="grades"
+            _("%(who)s: “%(raw)s” is not a grade.") % {"who": who, "raw": raw}, field="grades"
         ) from None
     if not value.is_finite() or value < 0 or value > grade_max:
         raise TrackError(

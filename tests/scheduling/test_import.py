@@ -250,7 +250,7 @@ BAD_CASES = {
         "DTSTART;TZID=Europe/Paris:20261216T083000",
         "DTSTART;TZID=Europe/Pariss:20261216T083000",
         "Europe/Pariss",
-        "unknown time zone « Europe/Pariss »",
+        "unknown time zone “Europe/Pariss”",
     ),
     "end before start": (
         "DTEND;TZID=Europe/Paris:20261216T103000",

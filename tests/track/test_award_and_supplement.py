@@ -168,9 +168,9 @@ def test_a_batch_reports_the_student_who_fails_and_completes_the_others(school, 
 
 
 def test_the_command_explains_bad_arguments(school, tmp_path):
-    with pytest.raises(CommandError, match="No institution « nope »"):
+    with pytest.raises(CommandError, match="No institution “nope”"):
         call_command("diploma_supplements", "--institution", "nope", "--cohort", "X", "--out", str(tmp_path))
-    with pytest.raises(CommandError, match="No cohort « X »"):
+    with pytest.raises(CommandError, match="No cohort “X”"):
         call_command(
             "diploma_supplements",
             "--institution",

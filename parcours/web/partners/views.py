@@ -354,7 +354,7 @@ def referral_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, _("Done: the referral is now « %(stage)s ».") % {"stage": referral.get_stage_display()}
+            request, _("Done: the referral is now “%(stage)s”.") % {"stage": referral.get_stage_display()}
         )
     return redirect("partners_referral_detail", pk=pk)
 

@@ -135,7 +135,7 @@ def request_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
     else:
         messages.success(
             request,
-            _("Done: the request is now « %(status)s ».")
+            _("Done: the request is now “%(status)s”.")
             % {"status": recognition_request.get_status_display()},
         )
     return redirect("recognition_request_detail", pk=pk)

@@ -286,7 +286,7 @@ def call_up_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         _error(request, exc)
     else:
         messages.success(
-            request, _("The call-up is now « %(status)s ».") % {"status": _status_label(call_up, pk)}
+            request, _("The call-up is now “%(status)s”.") % {"status": _status_label(call_up, pk)}
         )
     return redirect("scheduling_call_up_detail", pk=pk)
 
@@ -413,7 +413,7 @@ def arrangement_transition(request: HttpRequest, pk: int, action: str) -> HttpRe
         arrangement.refresh_from_db(fields=["status"])
         messages.success(
             request,
-            _("The arrangement is now « %(status)s ».") % {"status": arrangement.get_status_display()},
+            _("The arrangement is now “%(status)s”.") % {"status": arrangement.get_status_display()},
         )
     return redirect("scheduling_arrangement_detail", pk=pk)
 
@@ -529,8 +529,7 @@ def absence_request_transition(request: HttpRequest, pk: int, action: str) -> Ht
         absence_request.refresh_from_db(fields=["status"])
         messages.success(
             request,
-            _("The absence request is now « %(status)s ».")
-            % {"status": absence_request.get_status_display()},
+            _("The absence request is now “%(status)s”.") % {"status": absence_request.get_status_display()},
         )
     return redirect("scheduling_absence_request_detail", pk=pk)
 
@@ -701,8 +700,8 @@ def event_kind(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "« %(event)s » (%(count)s event) is now « %(kind)s ».",
-                "« %(event)s » (%(count)s events) is now « %(kind)s ».",
+                "“%(event)s” (%(count)s event) is now “%(kind)s”.",
+                "“%(event)s” (%(count)s events) is now “%(kind)s”.",
                 count,
             )
             % {"event": event, "count": count, "kind": kind_label},

@@ -13,7 +13,7 @@ class TokenForm(BaseForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
-        help_text=_("What the token is for, for example « export script »."),
+        help_text=_("What the token is for, for example “export script”."),
     )
     expires_on = forms.DateField(
         label=_("Expires on"),

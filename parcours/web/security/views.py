@@ -104,7 +104,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(selectors.tokens_of(request.user), pk=pk)
     services.token_revoke(token=token, actor=request.user)
     messages.success(
-        request, _("The token « %(name)s » is revoked: it no longer works.") % {"name": token.name}
+        request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name}
     )
     return redirect("security_tokens")
 

@@ -685,7 +685,7 @@ def rule_set_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, _("Done: the rules are now « %(status)s ».") % {"status": rule_set.get_status_display()}
+            request, _("Done: the rules are now “%(status)s”.") % {"status": rule_set.get_status_display()}
         )
     return redirect("track_rule_set", pk=pk)
 
@@ -785,7 +785,7 @@ def award_create(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The « ingénieur réserviste » mention is awarded to %(student)s.") % {"student": student},
+            _("The “ingénieur réserviste” mention is awarded to %(student)s.") % {"student": student},
         )
     if request.POST.get("next") == "awards":
         return redirect("track_awards")

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         school = Institution.objects.filter(slug=institution).first()
         if school is None:
             raise CommandError(
-                f"No institution « {institution} » (known: {', '.join(Institution.objects.values_list('slug', flat=True)) or 'none'})."
+                f"No institution “{institution}” (known: {', '.join(Institution.objects.values_list('slug', flat=True)) or 'none'})."
             )
         group = (
             Cohort.objects.filter(programme__institution=school, code=cohort)
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             known = ", ".join(
                 Cohort.objects.filter(programme__institution=school).values_list("code", flat=True)
             )
-            raise CommandError(f"No cohort « {cohort} » in {school.slug} (known: {known or 'none'}).")
+            raise CommandError(f"No cohort “{cohort}” in {school.slug} (known: {known or 'none'}).")
         directory = Path(out)
         try:
             directory.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,22 @@ def quote(text: str) -> str:
     return '""\n' + "\n".join(f'"{p}"' for p in pieces)
 
 
+def _without_fuzzy(comments: list[str]) -> list[str]:
+    """The comment lines of an entry once filled: without the ``fuzzy`` flag (the others, such as
+    ``python-format``, stay: msgfmt checks the placeholders with them) nor the previous msgid (``#|``)."""
+    kept = []
+    for line in comments:
+        if line.startswith("#| "):
+            continue
+        if line.startswith("#,"):
+            flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags)
+        kept.append(line)
+    return kept
+
+
 def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
     match = re.search(r"nplurals=(\d+)", po_text)
     nplurals = int(match.group(1)) if match else 2
@@ -63,7 +79,7 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
             if isinstance(value, list) and len(value) == 2:
                 # French catalogues may declare 2 or 3 forms (CLDR adds one for millions): the first is the
                 # singular, every other form is the plural.
-                head = [line for line in lines[:id_start] if not (line.startswith("#,") and "fuzzy" in line)]
+                head = _without_fuzzy(lines[:id_start])
                 count = max(nplurals, len(forms))
                 values = [value[0]] + [value[1]] * (count - 1)
                 blocks[index] = "\n".join(
@@ -82,8 +98,7 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
         if msgstr and not fuzzy:
             continue
         if msgid in translations:
-            head = [line for line in lines[:id_start] if not (line.startswith("#,") and "fuzzy" in line)]
-            head = [line for line in head if not line.startswith("#| ")]
+            head = _without_fuzzy(lines[:id_start])
             blocks[index] = "\n".join(
                 head + lines[id_start:str_start] + ["msgstr " + quote(translations[msgid])]
             )

@@ -6,6 +6,8 @@ import io
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from parcours.runtime import paused_cyclic_gc
 
@@ -26,7 +28,15 @@ def test_wsgi_application_serves_and_freezes_the_startup_objects(unfrozen, setti
     environ = {"PATH_INFO": "/healthz", "wsgi.input": io.BytesIO()}
     setup_testing_defaults(environ)
     started = []
-    body = b"".join(wsgi.application(environ, lambda status, headers: started.append(status)))
+    # As Django's test client does: the request signals would close the test's connection, which runs
+    # inside a transaction (not autocommit).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(wsgi.application(environ, lambda status, headers: started.append(status)))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert started == ["200 OK"], (started, body[:200])
 
     garbage = []

@@ -370,7 +370,7 @@ def test_recognition_journey_with_the_keyboard_only(live_server, page, world, tm
     skip_to_content(page)
     # Several documents are listed, each with the same two links: their names say which document they serve.
     attestation = Document.objects.get(kind="recognition_attestation", language="fr")
-    link_end = re.escape(f" : {attestation.kind_name} — {attestation.reference}, ")
+    link_end = re.escape(f" — {attestation.kind_name} — {attestation.reference}, ")
     tab_to(page, re.compile(r"^Télécharger \(PDF\)" + link_end))
     with page.expect_download() as download:
         page.keyboard.press("Enter")

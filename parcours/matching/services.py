@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 from parcours.frameworks.models import Competency, Framework
 
@@ -140,6 +141,23 @@ def engine_for(framework: Framework) -> Engine:
         return engine
 
 
+def _reasons(explanation) -> str:
+    """Why an item was suggested, in the active language: the words of the text it matched, the glossary
+    entries that linked them, the similar texts it was accepted for (the engine's own
+    ``Explanation.summary()`` is in French, for its command line)."""
+    if explanation is None:
+        return ""
+    parts = []
+    if explanation.matched_terms:
+        parts.append(_("words: %(terms)s") % {"terms": ", ".join(explanation.matched_terms)})
+    if explanation.expansions:
+        parts.append(_("glossary: %(entries)s") % {"entries": "; ".join(explanation.expansions)})
+    if explanation.similar_examples:
+        texts = "; ".join(f"{s.text[:60]} ({s.similarity:.2f})" for s in explanation.similar_examples)
+        parts.append(_("similar texts: %(texts)s") % {"texts": texts})
+    return " | ".join(parts)
+
+
 def suggest(*, framework: Framework, text: str, top: int = 8) -> list[Suggestion]:
     """Competencies of ``framework`` that ``text`` supports, best first, with the words that justify each.
 
@@ -157,7 +175,7 @@ def suggest(*, framework: Framework, text: str, top: int = 8) -> list[Suggestion
             code=competencies[int(r.item_id[1:])].code,
             statement=competencies[int(r.item_id[1:])].statement_fr,
             score=round(r.score, 4),
-            reasons=r.explanation.summary() if r.explanation else "",
+            reasons=_reasons(r.explanation),
         )
         for r in results
         if int(r.item_id[1:]) in competencies

@@ -1,6 +1,7 @@
 """The Django side of the matching engine: suggestions from a framework, learning from the school's decisions."""
 
 import pytest
+from django.conf import settings
 
 from parcours.matching.services import EmptyQueryError, feedback_record, suggest
 from tests.recognition.factories import CompetencyFactory, FrameworkFactory
@@ -60,3 +61,19 @@ def test_the_api_answers_422_for_an_empty_text(client, framework, make_user):
     assert response.json()["detail"].startswith("text:")
     response = client.get("/api/matching/suggest", {"framework": framework.pk, "text": TEXT})
     assert response.status_code == 200 and response.json()[0]["reasons"]
+
+
+def test_the_reasons_follow_the_interface_language(client, framework, make_user):
+    """The words that justify a suggestion are introduced in the user's language (French by default)."""
+    client.force_login(make_user())
+    french = client.get("/api/matching/suggest", {"framework": framework.pk, "text": TEXT}).json()[0][
+        "reasons"
+    ]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/api/matching/suggest", {"framework": framework.pk, "text": TEXT}).json()[0][
+        "reasons"
+    ]
+    assert french.startswith("mots\u00a0: ") and english.startswith("words: ")
+    assert (
+        french.removeprefix("mots\u00a0: ").split(" | ")[0] == english.removeprefix("words: ").split(" | ")[0]
+    )

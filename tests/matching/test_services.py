@@ -73,7 +73,13 @@ def test_the_reasons_follow_the_interface_language(client, framework, make_user)
     english = client.get("/api/matching/suggest", {"framework": framework.pk, "text": TEXT}).json()[0][
         "reasons"
     ]
-    assert french.startswith("mots\u00a0: ") and english.startswith("words: ")
-    assert (
-        french.removeprefix("mots\u00a0: ").split(" | ")[0] == english.removeprefix("words: ").split(" | ")[0]
-    )
+    labels = {
+        "mots\u00a0: ": "words: ",
+        "lexique\u00a0: ": "glossary: ",
+        "textes proches\u00a0: ": "similar texts: ",
+    }
+    french_parts, english_parts = french.split(" | "), english.split(" | ")
+    assert french_parts and len(french_parts) == len(english_parts)
+    for fr, en in zip(french_parts, english_parts, strict=True):  # the same reasons, introduced differently
+        label = next(label for label in labels if fr.startswith(label))
+        assert en == labels[label] + fr.removeprefix(label)

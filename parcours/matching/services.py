@@ -143,19 +143,12 @@ def engine_for(framework: Framework) -> Engine:
 
 def _reasons(explanation) -> str:
     """Why an item was suggested, in the active language: the words of the text it matched, the glossary
-    entries that linked them, the similar texts it was accepted for (the engine's own
-    ``Explanation.summary()`` is in French, for its command line)."""
+    entries that linked them, the similar texts it was accepted for."""
     if explanation is None:
         return ""
-    parts = []
-    if explanation.matched_terms:
-        parts.append(_("words: %(terms)s") % {"terms": ", ".join(explanation.matched_terms)})
-    if explanation.expansions:
-        parts.append(_("glossary: %(entries)s") % {"entries": "; ".join(explanation.expansions)})
-    if explanation.similar_examples:
-        texts = "; ".join(f"{s.text[:60]} ({s.similarity:.2f})" for s in explanation.similar_examples)
-        parts.append(_("similar texts: %(texts)s") % {"texts": texts})
-    return " | ".join(parts)
+    return explanation.summary(
+        words=_("words: {}"), glossary=_("glossary: {}"), similar=_("similar texts: {}")
+    )
 
 
 def suggest(*, framework: Framework, text: str, top: int = 8) -> list[Suggestion]:

@@ -110,17 +110,21 @@ class Explanation:
     learned_score: float
     accepted_count: int
 
-    def summary(self) -> str:
-        """One line for people: ``mots : …; lexique : …; textes proches : …``."""
+    def summary(
+        self, words: str = "mots : {}", glossary: str = "lexique : {}", similar: str = "textes proches : {}"
+    ) -> str:
+        """One line for people: ``mots : …; lexique : …; textes proches : …``. Each label is a format with one
+        ``{}`` (the caller passes translated ones; French by default, for the command line)."""
         parts = []
         if self.matched_terms:
-            parts.append("mots : " + ", ".join(self.matched_terms))
+            parts.append(words.format(", ".join(self.matched_terms)))
         if self.expansions:
-            parts.append("lexique : " + "; ".join(self.expansions))
+            parts.append(glossary.format("; ".join(self.expansions)))
         if self.similar_examples:
             parts.append(
-                "textes proches : "
-                + "; ".join(f"{s.text[:60]} ({s.similarity:.2f})" for s in self.similar_examples)
+                similar.format(
+                    "; ".join(f"{s.text[:60]} ({s.similarity:.2f})" for s in self.similar_examples)
+                )
             )
         return " | ".join(parts)
 

@@ -6,7 +6,7 @@ from django.utils import translation
 
 HISTORY = Template(
     "{% load i18n typography %}"
-    "{% if comment %}{{ status|colon }} {{ comment|quoted }}{% else %}{{ status }}{% endif %}"
+    "{{ status|commented:comment }}"
     " — {{ _('Level')|colon }} C4.1"
 )
 

@@ -23,3 +23,12 @@ def colon(label) -> str:
 def quoted(text) -> str:
     """``text`` between the quotation marks of the active language (“…” / « … »)."""
     return format_html(gettext("“{text}”"), text=text)
+
+
+@register.filter
+def commented(label, comment) -> str:
+    """``label``, then the colon and ``comment`` quoted when there is one: « Refusée : « motif » » / « Refusée »
+    (a step of a history: ``{{ entry.get_to_status_display|commented:entry.comment }}``)."""
+    if not comment:
+        return label
+    return format_html("{} {}", colon(label), quoted(comment))

@@ -4,11 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-HISTORY = Template(
-    "{% load i18n typography %}"
-    "{{ status|commented:comment }}"
-    " — {{ _('Level')|colon }} C4.1"
-)
+HISTORY = Template("{% load i18n typography %}{{ status|commented:comment }} — {{ _('Level')|colon }} C4.1")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from . import rules as rules_api
 from . import scheduling as scheduling_api
 from . import security as security_api
 from . import track as track_api
+from .parser import NulRefusingParser
 
 
 class UserSessionAuth(SessionAuth):
@@ -110,6 +111,7 @@ api = ParcoursAPI(
     description="Competency recognition for operational reservists (students and staff).",
     auth=[TokenAuth(), UserSessionAuth()],
     urls_namespace="api-1.0.0",
+    parser=NulRefusingParser(),
 )
 api.add_router("/accounts", accounts.router)
 api.add_router("/portfolio", portfolio.router)

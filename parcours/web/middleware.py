@@ -1,10 +1,14 @@
-"""Turn a database outage into a clean 503 page instead of a traceback."""
+"""Turn a database outage into a clean 503 page instead of a traceback; refuse NUL characters with a 400."""
 
+import json
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +35,94 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(html, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+def nul_character_in(items) -> str | None:
+    """The name of the first parameter of ``items`` (a QueryDict) whose name or value holds a NUL character, or
+    None. PostgreSQL refuses NUL in text, so such a value would otherwise end in a server error wherever a
+    view reads the parameter itself (Django's form fields refuse it already)."""
+    for name, values in items.lists():
+        if "\x00" in name:
+            return name.replace("\x00", "\N{SYMBOL FOR NULL}")
+        if any("\x00" in value for value in values):
+            return name
+    return None
+
+
+def nul_path(value, path: tuple = ()) -> tuple | None:
+    """The location, within parsed JSON, of the first string (value or key) holding a NUL character."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return (*path, key.replace("\x00", "\N{SYMBOL FOR NULL}"))
+            if (found := nul_path(item, (*path, key))) is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := nul_path(item, (*path, index))) is not None:
+                return found
+    return None
+
+
+#: The refusals, in English for the API (like its other messages) and translated for the pages.
+NUL_IN_ADDRESS = gettext_noop("The address of the page contains a NUL character.")
+NUL_IN_FIELD = gettext_noop("The field “%(name)s” contains a NUL character, which no text may contain.")
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400, naming the parameter, to a request whose path or parameters hold a NUL character.
+
+    The path and the query string are checked for every request; the form fields of the pages once the CSRF
+    check has read them; the JSON bodies of the API (a NUL can only come as the escape ``\\u0000``: a raw one
+    is not JSON, and the API answers that itself). The API reads its form fields itself
+    (``parcours.api.parser``). Uploaded file names need no check: Django drops their unprintable characters.
+    The API answers in JSON, in English like its other messages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return self._refuse(request, NUL_IN_ADDRESS)
+        if (name := nul_character_in(request.GET)) is not None:
+            return self._refuse(request, NUL_IN_FIELD, name)
+        if self._is_api(request) and (location := self._nul_in_json_body(request)) is not None:
+            return self._refuse(request, NUL_IN_FIELD, ".".join(str(part) for part in location))
+        return self.get_response(request)
+
+    @staticmethod
+    def _nul_in_json_body(request) -> tuple | None:
+        if request.content_type != "application/json":
+            return None
+        try:
+            body = request.body
+        except SuspiciousOperation:  # too large: the API answers 413 when its view reads it
+            return None
+        if b"\\u0000" not in body:
+            return None
+        try:
+            return nul_path(json.loads(body))
+        except ValueError:  # not JSON: the API says so
+            return None
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Only what the CSRF check has read (every form of the pages): a view exempt from it may refuse a body
+        # before reading it, and reading it here would defeat that.
+        if request.method != "POST" or self._is_api(request) or "_post" not in request.__dict__:
+            return None
+        name = nul_character_in(request.POST)
+        return None if name is None else self._refuse(request, NUL_IN_FIELD, name)
+
+    @staticmethod
+    def _is_api(request) -> bool:
+        return request.path.startswith("/api/")
+
+    def _refuse(self, request, message: str, name: str = "") -> HttpResponse:
+        logger.warning("Refused a request with a NUL character: %s", request.path.replace("\x00", "\\0"))
+        if self._is_api(request):
+            return JsonResponse({"detail": message % {"name": name}}, status=400)
+        detail = _(message) % {"name": name}
+        return HttpResponseBadRequest(render_to_string("errors/400.html", {"detail": detail}, request))

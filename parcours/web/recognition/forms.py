@@ -48,7 +48,9 @@ class QueueFilterForm(BaseForm):
     )
     force = forms.ChoiceField(label=_("force"), required=False)
     programme = forms.ChoiceField(label=_("programme"), required=False)
-    min_days_waiting = forms.IntegerField(label=_("waiting for at least (days)"), required=False, min_value=0)
+    min_days_waiting = forms.IntegerField(
+        label=_("waiting for at least (days)"), required=False, min_value=0, max_value=36_500
+    )
 
     def __init__(self, *args, institutions=None, **kwargs):
         super().__init__(*args, **kwargs)

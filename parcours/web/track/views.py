@@ -851,8 +851,8 @@ def sis_export(request: HttpRequest) -> HttpResponse:
 
     institution, _all = _staff_institution(request)
     cohort = None
-    if request.GET.get("cohort"):
-        cohort = selectors.cohorts_of(institution).filter(pk=request.GET["cohort"]).first()
+    if raw := request.GET.get("cohort"):
+        cohort = selectors.cohorts_of(institution).filter(pk=raw).first() if raw.isdigit() else None
         if cohort is None:
             raise Http404
     rows = selectors.sis_export_rows(institution, cohort)

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "parcours.accounts.middleware.LanguageMiddleware",
+    "parcours.web.middleware.RequestSizeLimitMiddleware",
     "parcours.web.middleware.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -321,6 +322,9 @@ PARCOURS = {
     "DEMO_PASSWORD": "parcours-demo",
     # Largest evidence file accepted (bytes).
     "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024),
+    # Largest request body accepted at all (bytes), refused before anything reads it: above every file limit
+    # (evidence 10 MB, framework and copy 20 MB, calendar 25 MB) so that those give their own messages.
+    "MAX_REQUEST_BYTES": env.int("MAX_REQUEST_BYTES", default=30 * 1024 * 1024),
     # Months a holder has to appeal a recognition decision (Code de l'éducation: 2 months by default).
     "APPEAL_MONTHS": env.int("APPEAL_MONTHS", default=2),
 }

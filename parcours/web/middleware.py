@@ -1,8 +1,10 @@
-"""Turn a database outage into a clean 503 page instead of a traceback; refuse NUL characters with a 400."""
+"""Turn a database outage into a clean 503 page instead of a traceback; refuse too large a body with a 413 and
+NUL characters with a 400."""
 
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -126,3 +128,29 @@ class RejectNulCharactersMiddleware:
             return JsonResponse({"detail": message % {"name": name}}, status=400)
         detail = _(message) % {"name": name}
         return HttpResponseBadRequest(render_to_string("errors/400.html", {"detail": detail}, request))
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request that announces a body larger than ``PARCOURS["MAX_REQUEST_BYTES"]``, before
+    anything reads it (the CSRF check reads every form, files included, before the view runs: without this an
+    upload of any size would be streamed to a temporary file first). A body without a length is not read by
+    Django at all. The API answers in JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.PARCOURS["MAX_REQUEST_BYTES"]
+        if length <= limit:
+            return self.get_response(request)
+        logger.warning("Refused a request body of %d bytes: %s", length, request.path)
+        megabytes = limit // (1024 * 1024)
+        if request.path.startswith("/api/"):
+            detail = f"The request body is too large (at most {megabytes} MB)."
+            return JsonResponse({"detail": detail}, status=413)
+        html = render_to_string("errors/413.html", {"megabytes": megabytes}, request)
+        return HttpResponse(html, status=413)

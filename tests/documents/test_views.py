@@ -186,7 +186,7 @@ def test_a_huge_copy_is_refused_before_it_is_read(client, institution):
     client.cookies["django_language"] = "en"
     url = reverse("document_verify", kwargs={"public_id": str(document.public_id)})
     response = client.post(
-        url, {"file": SimpleUploadedFile("copy.pdf", b"x")}, CONTENT_LENGTH=str(50 * 1024 * 1024)
+        url, {"file": SimpleUploadedFile("copy.pdf", b"x")}, CONTENT_LENGTH=str(21 * 1024 * 1024)
     )
     assert response.status_code == 200
     assert "larger than 20 MB" in response.content.decode()

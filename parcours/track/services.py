@@ -554,8 +554,12 @@ def course_create(*, institution, actor, teachers: Iterable = (), **values) -> C
                 data={"code": course.code, "academic_year": course.academic_year},
             )
     except IntegrityError:
-        raise TrackError(_("A course with this code already exists for this year."), field="code") from None
+        raise _duplicate_course_code() from None
     return course
+
+
+def _duplicate_course_code() -> TrackError:
+    return TrackError(_("A course with this code already exists for this year."), field="code")
 
 
 def _check_teachers(institution, teachers) -> None:
@@ -602,7 +606,11 @@ def course_update(*, course: Course, actor, teachers: Iterable | None = None, **
             )
         for name, value in values.items():
             setattr(course, name, value)
-        course.save()
+        try:
+            with transaction.atomic():
+                course.save()
+        except IntegrityError:  # another course of the year has the code
+            raise _duplicate_course_code() from None
         if teachers is not None:
             teachers = list(teachers)
             _check_teachers(course.institution, teachers)

@@ -62,6 +62,22 @@ def test_only_students_of_the_institution_enrol_and_closed_courses_refuse(
         services.enrolment_request(course=school.course, student=student, actor=student)
 
 
+def test_a_course_cannot_take_the_code_of_another_course_of_the_year(school):
+    other = services.course_create(
+        institution=school.institution,
+        actor=school.teacher,
+        academic_year=2026,
+        code="DEF-2",
+        title_fr="Autre cours",
+        capacity=10,
+    )
+    with pytest.raises(TrackError, match="already exists for this year") as caught:
+        services.course_update(course=other, actor=school.teacher, code="DEF-ING")
+    assert caught.value.field == "code"
+    other.refresh_from_db()
+    assert other.code == "DEF-2"
+
+
 def test_course_values_are_checked(school, make_user):
     with pytest.raises(TrackError) as caught:
         services.course_update(course=school.course, actor=school.teacher, pass_mark=Decimal("25"))

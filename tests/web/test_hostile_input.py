@@ -1,5 +1,7 @@
 """Hostile input in addresses, parameters and bodies: a clear refusal, never a server error, nothing stored.
 
+Too large a body is refused before anything reads it (parcours.web.middleware.RequestSizeLimitMiddleware).
+
 PostgreSQL refuses NUL characters in text: without parcours.web.middleware.RejectNulCharactersMiddleware and
 parcours.api.parser, each case below was a 500 there (the suite runs on both databases).
 """
@@ -84,3 +86,32 @@ def test_out_of_range_and_malformed_filters_do_not_fail(client, world):
     assert response.status_code == 200
     response = client.get(reverse("track_sis_export"), {"cohort": "abc"})
     assert response.status_code == 404
+
+
+def test_too_large_a_body_is_refused_before_it_is_read(client, world):
+    """The announced length is checked: the body (one byte here) is never read, not even by the CSRF check."""
+    client.force_login(world["student"])
+    too_large = str(31 * 1024 * 1024)
+    upload = SimpleUploadedFile("attestation.pdf", b"x")
+    url = reverse("portfolio_evidence_upload", kwargs={"pk": world["period"].pk})
+    response = client.post(url, {"file": upload}, CONTENT_LENGTH=too_large)
+    assert response.status_code == 413
+    assert "La plateforme accepte au plus 30 Mo à la fois." in response.content.decode()
+    response = client.post(
+        f"/api/portfolio/periods/{world['period'].pk}/evidence", {"file": upload}, CONTENT_LENGTH=too_large
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large (at most 30 MB)."}
+    assert not Evidence.objects.exists()
+
+
+def test_a_choice_beyond_the_database_ids_is_an_invalid_choice(world):
+    """Django looks several choices up with pk__in, which SQLite cannot run with such a number."""
+    from parcours.web.recognition.forms import RequestForm
+
+    form = RequestForm(
+        {"title": "PMI", "periods": [str(world["period"].pk), "99999999999999999999"]},
+        profile=world["profile"],
+    )
+    assert not form.is_valid()
+    assert "periods" in form.errors

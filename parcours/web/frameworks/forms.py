@@ -13,7 +13,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class FrameworkForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = Framework
         fields = ["title_fr", "title_en", "academic_year", "version", "language", "licence", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -30,7 +30,7 @@ class CompetencyForm(BaseModelForm):
         queryset=Competency.objects.none(), required=False, label=_("Parent item")
     )
 
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = Competency
         fields = [
             "parent",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.partners.conf import partners_setting
 from parcours.partners.enums import ConsentScope, ReferralStage
 from parcours.reserve.models import Force
-from parcours.web.forms import BaseForm
+from parcours.web.forms import BaseForm, ModelMultipleChoiceField
 
 
 class DsfrCheckboxes(forms.CheckboxSelectMultiple):
@@ -22,7 +22,7 @@ class DsfrCheckboxes(forms.CheckboxSelectMultiple):
         super().__init__({"class": "", **(attrs or {})}, choices)
 
 
-class ForceChoiceField(forms.ModelMultipleChoiceField):
+class ForceChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return (obj.name_en or obj.name_fr) if (get_language() or "").startswith("en") else obj.name_fr
 

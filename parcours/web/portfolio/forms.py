@@ -15,7 +15,7 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = ReservistProfile
         fields = ["status", "force", "esr_start", "esr_end", "unit", "rank", "sensitive_visibility"]
         widgets = {"esr_start": DateInput(), "esr_end": DateInput()}
@@ -39,7 +39,7 @@ class PeriodForm(BaseModelForm):
         help_text=_("Leave empty to count every day between the two dates."),
     )
 
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = ReservePeriod
         fields = [
             "activity_type",

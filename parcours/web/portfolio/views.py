@@ -13,6 +13,7 @@ from parcours.accounts.permissions import institutions_with_role, role_required
 from parcours.portfolio import selectors, services
 from parcours.portfolio.models import CompetencyClaim
 from parcours.portfolio.services import PortfolioError
+from parcours.web.forms import is_id
 from parcours.web.forms_errors import add_service_error
 
 from .forms import ClaimForm, EvidenceForm, PeriodForm, ProfileForm
@@ -85,7 +86,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
 def _claim_accepted_suggestions(request: HttpRequest, period) -> None:
     """Suggestions kept while typing the description become claims of the new period."""
     framework = _framework(period.profile)
-    ids = [int(v) for v in request.POST.getlist("accepted_competency") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("accepted_competency") if is_id(v)]
     if framework is None or not ids:
         return
     from parcours.frameworks.models import Competency

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.recognition.enums import Outcome, RequestStatus
 from parcours.recognition.models import JurySession
-from parcours.web.forms import BaseForm
+from parcours.web.forms import BaseForm, ModelMultipleChoiceField
 from parcours.web.portfolio.forms import DateInput
 
 
 class RequestForm(BaseForm):
     title = forms.CharField(label=_("title"), max_length=200)
-    periods = forms.ModelMultipleChoiceField(
+    periods = ModelMultipleChoiceField(
         label=_("periods to recognise"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     message = forms.CharField(
@@ -72,7 +72,7 @@ class SessionForm(BaseForm):
     title = forms.CharField(label=_("title"), max_length=200)
     date = forms.DateField(label=_("date"), widget=DateInput())
     place = forms.CharField(label=_("place"), max_length=200, required=False)
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("members"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
     )
 

@@ -21,7 +21,7 @@ class DateInput(forms.DateInput):
 
 
 class RuleForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = RecognitionRule
         fields = [
             "title_fr",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.track.enums import CriterionKind, TrackStatus
 from parcours.track.models import Course, CourseSession
-from parcours.web.forms import BaseForm, BaseModelForm
+from parcours.web.forms import BaseForm, BaseModelForm, ModelMultipleChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -69,7 +69,7 @@ class CriterionForm(BaseForm):
         label=_("number (competencies, months or days)"), min_value=1, max_value=32000, required=False
     )
     min_level = forms.ModelChoiceField(label=_("minimum level"), queryset=None, required=False)
-    blocks = forms.ModelMultipleChoiceField(
+    blocks = ModelMultipleChoiceField(
         label=_("within the blocks"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     ects = CommaDecimalField(label=_("ECTS"), min_value=0, max_digits=5, decimal_places=2, required=False)
@@ -89,7 +89,7 @@ class TransitionForm(BaseForm):
 
 
 class CourseForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = Course
         fields = [
             "academic_year",
@@ -123,7 +123,7 @@ class CourseForm(BaseModelForm):
 
 
 class SessionForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = CourseSession
         fields = [
             "date",

@@ -2,8 +2,9 @@
 Bearer``) unless it opts out."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.urls import URLPattern, URLResolver
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -129,6 +130,20 @@ api.add_router("/track", track_api.router)
 @api.exception_handler(OverflowError)
 def number_out_of_range(request, exc):
     return api.create_response(request, {"detail": "A number in the request is out of range."}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def invalid_value(request, exc):
+    """A value a model refuses (parcours.security.text_limits: too long a text): a 400 naming the field, in
+    English like the API's other messages."""
+    with translation.override("en"):
+        if hasattr(exc, "error_dict"):
+            detail = "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+            )
+        else:
+            detail = " ".join(exc.messages)
+    return api.create_response(request, {"detail": detail}, status=400)
 
 
 @api.exception_handler(ConcurrentChange)

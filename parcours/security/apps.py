@@ -8,4 +8,6 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Sign-in and security")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers the checks, connects the login receivers)
+        from . import checks, signals, text_limits  # noqa: F401  (registers the checks, connects the login receivers)
+
+        text_limits.connect()

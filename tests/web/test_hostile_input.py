@@ -115,3 +115,21 @@ def test_a_choice_beyond_the_database_ids_is_an_invalid_choice(world):
     )
     assert not form.is_valid()
     assert "periods" in form.errors
+
+
+def test_too_long_a_text_is_refused_naming_the_field_on_either_database(client, world):
+    """PostgreSQL refused it with a server error and SQLite stored it whole (parcours.security.text_limits)."""
+    client.force_login(world["student"])
+    before = ReservePeriod.objects.count()
+    response = client.post(
+        "/api/portfolio/periods", {**PERIOD, "title": "x" * 5000}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("title: Ensure this value has at most 200 characters")
+    assert ReservePeriod.objects.count() == before
+    response = client.post(
+        "/api/recognition/requests",
+        {"title": "x" * 5000, "period_ids": [world["period"].pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["detail"].startswith("title: ")

@@ -21,6 +21,8 @@ import recurring_ical_events
 from django.utils.translation import gettext as _
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+#: The longest UID an event may have (``CalendarEvent.uid``).
+UID_MAX_LENGTH = 512
 #: Refuse files larger than this (a year of a big school's timetable is a few MB).
 MAX_BYTES = 25 * 1024 * 1024
 
@@ -112,12 +114,19 @@ def _decode(data: bytes) -> str:
             _("The file is too large (%(size)s MB, at most %(max)s MB).")
             % {"size": len(data) // (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)}
         )
-    if b"\x00" in data[:4096]:
+    calendar_like = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper() == b"BEGIN:VCALENDAR"
+    if not calendar_like and b"\x00" in data[:4096]:
         raise CalendarFileError(_("This is not an iCalendar file: it holds binary content."))
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:  # further on: the database would refuse it in a summary or a description
+        raise CalendarFileError(
+            _("The file contains a NUL character, which no text may contain."),
+            line=text.count("\n", 0, text.index("\x00")) + 1,
+        )
+    return text
 
 
 def _logical_lines(text: str):
@@ -362,6 +371,11 @@ def read_calendar(data: bytes, *, start: datetime, end: datetime, zone: tzinfo) 
     for index, component in enumerate(vevents):
         uid = _text(component, "UID")
         line = blocks[index].begin_line if lines_known else 0
+        if len(uid) > UID_MAX_LENGTH:
+            raise CalendarFileError(
+                _("an event's UID is longer than %(max)s characters.") % {"max": UID_MAX_LENGTH},
+                line=blocks[index].line_of("UID") if lines_known else None,
+            )
         is_override = component.get("RECURRENCE-ID") is not None
         if not is_override:
             if uid in masters:

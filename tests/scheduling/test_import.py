@@ -252,6 +252,18 @@ BAD_CASES = {
         "Europe/Pariss",
         "unknown time zone “Europe/Pariss”",
     ),
+    "NUL character": (
+        "LOCATION:Salle A012\r\n",
+        "LOCATION:Salle A\x00012\r\n",
+        "Salle A",
+        "contains a NUL character",
+    ),
+    "UID too long": (
+        "UID:Cours-190001-1-ING2_TD1-Index-Education.fr",
+        "UID:" + "x" * 600,
+        "UID:xxxx",
+        "UID is longer than 512 characters",
+    ),
     "end before start": (
         "DTEND;TZID=Europe/Paris:20261216T103000",
         "DTEND;TZID=Europe/Paris:20261216T073000",

@@ -162,6 +162,13 @@ BAD_FILES = [
     ("bad-type.csv", "code;type;statement_fr\nB1;chapitre;Bloc\n", ["line 2", "“type”", "chapitre"]),
     ("long-code.csv", HEADER + ("X" * 81) + ";;Bloc\n", ["line 2", "“code”", "too long"]),
     ("binary.csv", b"\x00\x01\x02\x03" * 50, ["binary.csv", "not a framework file"]),
+    (
+        "nul-far-in.csv",  # past the first 4 KB, where the binary check looks
+        HEADER
+        + "".join(f"C{i};;Compétence numéro {i} du référentiel\n" for i in range(200))
+        + "Z;;Bl\x00oc\n",
+        ["line 202", "“statement_fr”", "NUL character"],
+    ),
     ("really-xlsx.csv", _xlsx([["code", "statement_fr"], ["B1", "Bloc"]]), ["extension says CSV", "XLSX"]),
     ("really-json.csv", b'{"CFDocument": {}}', ["extension says CSV", "CASE"]),
     ("really-csv.xlsx", HEADER + "B1;;Bloc\n", ["extension says XLSX", "CSV"]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.utils.translation import gettext as _
 
 from ..enums import AssociationType, ItemType
@@ -27,9 +29,23 @@ def check_length(problems: ProblemCollector, value: str, field: str, location: s
         )
 
 
+def check_nul_characters(problems: ProblemCollector, data: FrameworkData) -> None:
+    """A NUL character in any text (the database refuses it), wherever the format let it through."""
+    records = [(data, _("framework"))]
+    records += [
+        (record, record.location) for record in (*data.items, *data.associations, *(data.levels or ()))
+    ]
+    for record, location in records:
+        for spec in dataclasses.fields(record):
+            value = getattr(record, spec.name)
+            if isinstance(value, str) and "\x00" in value and spec.name != "location":
+                problems.add(_("contains a NUL character, which no text may contain"), location, spec.name)
+
+
 def validate(data: FrameworkData) -> None:
     """Raise :class:`FrameworkImportError` naming every problem found; resolve CSV parents and origins."""
     problems = ProblemCollector(data.filename)
+    check_nul_characters(problems, data)
     if not data.items:
         problems.add(_("the file contains no item"))
         problems.check()

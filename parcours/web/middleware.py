@@ -73,6 +73,26 @@ NUL_IN_ADDRESS = gettext_noop("The address of the page contains a NUL character.
 NUL_IN_FIELD = gettext_noop("The field “%(name)s” contains a NUL character, which no text may contain.")
 
 
+class DropNulCookiesMiddleware:
+    """Drop the cookies whose name or value holds a NUL character, as if the browser had not sent them.
+
+    A quoted cookie may carry one (``"\\000"``): the session middleware would look such a session key up
+    and PostgreSQL would answer with an error, on every page, for as long as the browser keeps the cookie.
+    Dropped rather than refused, so that the browser gets a fresh session instead of an error. Placed before
+    the session middleware, which reads the cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cookies = request.COOKIES
+        for name in [name for name, value in cookies.items() if "\x00" in name or "\x00" in value]:
+            logger.warning("Dropped a cookie holding a NUL character: %s", name.replace("\x00", "\\0"))
+            del cookies[name]
+        return self.get_response(request)
+
+
 class RejectNulCharactersMiddleware:
     """Answer 400, naming the parameter, to a request whose path or parameters hold a NUL character.
 

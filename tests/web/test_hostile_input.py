@@ -133,3 +133,14 @@ def test_too_long_a_text_is_refused_naming_the_field_on_either_database(client, 
         content_type="application/json",
     )
     assert response.status_code == 400 and response.json()["detail"].startswith("title: ")
+
+
+def test_a_cookie_holding_a_nul_character_is_ignored(client, world):
+    """A quoted cookie can carry one (\\000): the session key was looked up, and PostgreSQL failed on every page."""
+    client.cookies["sessionid"] = "abcdefghij\x00klm"
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    signed_in = Client()
+    signed_in.force_login(world["student"])
+    signed_in.cookies["django_language"] = "en\x00"
+    assert signed_in.get(reverse("portfolio_home")).status_code == 200

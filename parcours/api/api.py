@@ -4,7 +4,6 @@ Bearer``) unless it opts out."""
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.urls import URLPattern, URLResolver
-from django.utils import translation
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -20,6 +19,7 @@ from . import rules as rules_api
 from . import scheduling as scheduling_api
 from . import security as security_api
 from . import track as track_api
+from .errors import validation_detail
 from .parser import NulRefusingParser
 
 
@@ -134,16 +134,9 @@ def number_out_of_range(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid_value(request, exc):
-    """A value a model refuses (parcours.security.text_limits: too long a text): a 400 naming the field, in
-    English like the API's other messages."""
-    with translation.override("en"):
-        if hasattr(exc, "error_dict"):
-            detail = "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
-            )
-        else:
-            detail = " ".join(exc.messages)
-    return api.create_response(request, {"detail": detail}, status=400)
+    """A value a model refuses that the operation did not expect (parcours.security.text_limits: too long a
+    text): a 400 naming the field."""
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=400)
 
 
 @api.exception_handler(ConcurrentChange)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from parcours.api.errors import validation_detail
 from parcours.frameworks import services
 from parcours.frameworks.enums import ItemType
 from parcours.frameworks.models import Competency
@@ -134,12 +135,6 @@ def _framework_out(framework) -> dict:
     }
 
 
-def _error(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
-    return " ".join(error.messages)
-
-
 @router.get("/frameworks", response={200: list[FrameworkOut], 401: ErrorOut}, operation_id="framework_list")
 def framework_list(request: HttpRequest):
     """Frameworks the caller may read: their schools' (drafts for those who manage them) and reference ones."""
@@ -263,7 +258,7 @@ def competency_create(request: HttpRequest, framework_id: int, payload: Competen
             framework=framework, actor=request.auth, parent=_parent(framework, payload.parent_id), **values
         )
     except ValidationError as error:
-        return Status(422, {"detail": _error(error)})
+        return Status(422, {"detail": validation_detail(error)})
     return Status(201, competency)
 
 
@@ -285,7 +280,7 @@ def competency_update(request: HttpRequest, competency_id: int, payload: Compete
     try:
         return services.competency_update(competency=competency, actor=request.auth, **values)
     except ValidationError as error:
-        return Status(422, {"detail": _error(error)})
+        return Status(422, {"detail": validation_detail(error)})
 
 
 @router.delete(
@@ -303,5 +298,5 @@ def competency_delete(request: HttpRequest, competency_id: int):
     try:
         services.competency_delete(competency=competency, actor=request.auth)
     except ValidationError as error:
-        return Status(422, {"detail": _error(error)})
+        return Status(422, {"detail": validation_detail(error)})
     return Status(204, None)

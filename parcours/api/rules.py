@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from parcours.accounts.permissions import has_role, institutions_with_role
+from parcours.api.errors import validation_detail
 from parcours.frameworks.enums import FrameworkKind
 from parcours.frameworks.models import Competency, Framework, TeachingUnit
 from parcours.reserve import services
@@ -161,12 +162,6 @@ def _rule_out(rule: RecognitionRule) -> dict:
     }
 
 
-def _error(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
-    return " ".join(error.messages)
-
-
 class Refused(Exception):
     pass
 
@@ -272,7 +267,7 @@ def rule_create(request: HttpRequest, payload: RuleIn):
     except Refused as error:
         return Status(422, {"detail": str(error)})
     except ValidationError as error:
-        return Status(422, {"detail": _error(error)})
+        return Status(422, {"detail": validation_detail(error)})
     return Status(201, _rule_out(rule_list(request.auth).get(pk=rule.pk)))
 
 
@@ -297,5 +292,5 @@ def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch):
     except Refused as error:
         return Status(422, {"detail": str(error)})
     except ValidationError as error:
-        return Status(422, {"detail": _error(error)})
+        return Status(422, {"detail": validation_detail(error)})
     return _rule_out(rule_list(request.auth).get(pk=rule.pk))

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from parcours.accounts.enums import RESERVIST_ROLES, Role
 from parcours.accounts.permissions import has_role, institutions_with_role
+from parcours.api.errors import validation_detail
 from parcours.reserve.models import ActivityType, Force
 from parcours.scheduling import quotas, selectors, services
 from parcours.scheduling.conflicts import ConflictReport, check_call_up
@@ -28,10 +29,6 @@ from .schemas import ErrorOut
 
 router = Router(tags=["scheduling"])
 NOT_RESERVIST = "Only students and staff members record call-ups."
-
-
-def _refusal(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 class CalendarItemOut(Schema):
@@ -286,7 +283,7 @@ def call_up_create(request: HttpRequest, payload: CallUpIn):
             notes=payload.notes,
         )
     except ValidationError as exc:
-        return Status(422, {"detail": _refusal(exc)})
+        return Status(422, {"detail": validation_detail(exc)})
     return Status(201, _call_up_out(call_up, check_call_up(call_up), detailed=True))
 
 
@@ -314,7 +311,7 @@ def call_up_transition(request: HttpRequest, call_up_id: int, action: str, paylo
             call_up=call_up, action=action, actor=request.auth, comment=payload.comment
         )
     except ValidationError as exc:
-        return Status(422, {"detail": _refusal(exc)})
+        return Status(422, {"detail": validation_detail(exc)})
     return _call_up_out(call_up, check_call_up(call_up), detailed=True)
 
 
@@ -361,7 +358,7 @@ def arrangement_transition(request: HttpRequest, arrangement_id: int, action: st
                 arrangement=arrangement, action=action, actor=request.auth, comment=payload.comment
             )
     except ValidationError as exc:
-        return Status(422, {"detail": _refusal(exc)})
+        return Status(422, {"detail": validation_detail(exc)})
     return _arrangement_out(arrangement)
 
 

@@ -67,6 +67,9 @@ def test_only_the_engineer_writes_items(client, institution, make_user, framewor
     assert response.status_code == 201
     item_id = response.json()["id"]
     assert post(client, url, {"statement_fr": "Doublon", "code": "C9"}).status_code == 422
+    response = post(client, url, {"statement_fr": "Trop long", "code": "C" * 81})
+    assert response.status_code == 422  # in English, like the API's other messages (the pages are French)
+    assert response.json()["detail"] == "code: Ensure this value has at most 80 characters (it has 81)."
     response = post(
         client, f"/api/frameworks/competencies/{item_id}", {"statement_en": "Lead a team"}, "patch"
     )

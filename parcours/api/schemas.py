@@ -3,8 +3,10 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from parcours.web.forms import MAX_ID
+
 #: A database identifier: positive and within a 64-bit integer.
-Id = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):

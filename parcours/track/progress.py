@@ -28,6 +28,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -693,57 +694,89 @@ def data_fingerprint(institution_id: int) -> tuple:
     Counts catch creations and deletions; the latest timestamps catch changes (requests, periods,
     engagements and enrolments carry an ``updated_at``/``status_changed_at``; a decision, a correction or
     an award adds a row or sets a date; a change of cohort changes the memberships' sum of cohorts).
+
+    Read on every view of a cohort or an institution: the seven statements are built by the ORM once per
+    process and database (:func:`_fingerprint_statements`), then run with the institution's id.
     """
+    from django.db import connection
+
+    values = []
+    with connection.cursor() as cursor:
+        for sql, params in _fingerprint_statements(connection.alias):
+            cursor.execute(sql, [institution_id if p == _INSTITUTION else p for p in params])
+            values.append(tuple(cursor.fetchone()))
+    return tuple(values)
+
+
+#: Stands for the institution's id while :func:`_fingerprint_statements` records the statements: no row has
+#: a negative id.
+_INSTITUTION = -7_654_321
+
+
+@cache
+def _fingerprint_statements(alias: str) -> list[tuple[str, list]]:
+    """The statements of :func:`data_fingerprint` on database ``alias``, with :data:`_INSTITUTION` among
+    their parameters where the institution's id goes. The ORM builds them, run once for the placeholder and
+    recorded as sent to the database: building and compiling seven querysets costs more than running them
+    (about 9 of 15 ms on SQLite for 2,000 students)."""
+    from django.db import connections
+
     from parcours.accounts.models import Membership
     from parcours.portfolio.models import ReservePeriod, ReservistProfile
     from parcours.recognition.models import Decision, RecognitionRequest
 
-    def agg(queryset, **aggregates) -> tuple:
-        return tuple(queryset.order_by().aggregate(**aggregates).values())
-
+    institution_id = _INSTITUTION
     students = Membership.objects.filter(institution_id=institution_id, role="student").values("user_id")
-
-    return (
-        agg(
+    aggregates = [
+        (
             RecognitionRequest.objects.filter(institution_id=institution_id),
-            n=Count("pk"),
-            t=Max("updated_at"),
+            {"n": Count("pk"), "t": Max("updated_at")},
         ),
-        agg(
-            Decision.objects.filter(request__institution_id=institution_id), n=Count("pk"), t=Max("signed_at")
+        (
+            Decision.objects.filter(request__institution_id=institution_id),
+            {"n": Count("pk"), "t": Max("signed_at")},
         ),
         # A student's profile may name another institution (one profile per person): follow the profiles of
         # the institution's students, as gather_facts reads them, and those that name the institution.
-        agg(
+        (
             ReservistProfile.objects.filter(Q(institution_id=institution_id) | Q(user_id__in=students)),
-            n=Count("pk"),
-            t=Max("updated_at"),
+            {"n": Count("pk"), "t": Max("updated_at")},
         ),
-        agg(
+        (
             ReservePeriod.objects.filter(
                 Q(profile__institution_id=institution_id) | Q(profile__user_id__in=students)
             ),
-            n=Count("pk"),
-            t=Max("updated_at"),
+            {"n": Count("pk"), "t": Max("updated_at")},
         ),
-        agg(
+        (
             Enrolment.objects.filter(course__institution_id=institution_id),
-            n=Count("pk"),
-            t=Max("status_changed_at"),
+            {"n": Count("pk"), "t": Max("status_changed_at")},
         ),
-        agg(
+        (
             TrackAward.objects.filter(institution_id=institution_id),
-            n=Count("pk"),
-            t=Max("decided_at"),
-            r=Max("revoked_at"),
+            {"n": Count("pk"), "t": Max("decided_at"), "r": Max("revoked_at")},
         ),
-        agg(
+        (
             Membership.objects.filter(institution_id=institution_id, role="student"),
-            n=Count("pk", filter=Q(is_active=True)),
-            c=Sum("cohort_id"),
-            t=Max("created_at"),
+            {"n": Count("pk", filter=Q(is_active=True)), "c": Sum("cohort_id"), "t": Max("created_at")},
         ),
-    )
+    ]
+    recorded: list[tuple[str, list]] = []
+
+    def record(execute, sql, params, many, context):
+        recorded.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    statements = []
+    for queryset, columns in aggregates:
+        recorded.clear()
+        with connections[alias].execute_wrapper(record):
+            queryset.using(alias).order_by().aggregate(**columns)
+        ((sql, params),) = recorded  # one statement per aggregate
+        if _INSTITUTION not in params:
+            raise AssertionError(f"The fingerprint's statement lost the institution: {sql}")
+        statements.append((sql, params))
+    return statements
 
 
 def student_progress(

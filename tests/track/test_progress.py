@@ -193,6 +193,21 @@ def test_the_cohort_cache_follows_every_change(school):
     assert elective.state == CriterionState.DONE
 
 
+def test_the_fingerprint_is_each_institutions_own(school):
+    """Its statements are recorded once with a placeholder id: each institution still gets its own."""
+    from parcours.track.progress import data_fingerprint
+    from tests.factories import InstitutionFactory
+
+    other = build_school(InstitutionFactory(slug="autre-ecole"))
+    mine, theirs = data_fingerprint(school.institution.pk), data_fingerprint(other.institution.pk)
+    _student, profile = make_student(other)
+    period(profile, other.activity_type, datetime.date(2025, 7, 1), 12)
+    assert data_fingerprint(school.institution.pk) == mine
+    assert data_fingerprint(other.institution.pk) != theirs
+    _student, profile = make_student(school)
+    assert data_fingerprint(school.institution.pk) != mine
+
+
 def test_a_students_page_reuses_their_progress_until_anything_changes(school):
     student, _ = make_student(school)
     first = student_progress(school.rule_set, student, cached=True)

@@ -18,6 +18,7 @@ from parcours.reserve.permissions import RULE_EDITOR_ROLES, RULE_MANAGER_ROLES, 
 from parcours.reserve.selectors import activity_types, forces, institution_deadline, rule_for, rule_list
 from parcours.reserve.services import rule_create, rule_delete, rule_new_version, rule_transition, rule_update
 from parcours.reserve.workflow import available_transitions
+from parcours.web.forms import is_id
 
 from .forms import RuleCompetencyFormSet, RuleForm, TransitionForm
 
@@ -82,7 +83,7 @@ def _editor_institution(request: HttpRequest):
 def _framework_for_form(request: HttpRequest, institution, rule=None) -> Framework | None:
     frameworks = Framework.objects.filter(institution=institution, kind=FrameworkKind.SCHOOL)
     raw = request.POST.get("framework") or request.GET.get("framework")
-    if raw and raw.isdigit() and (chosen := frameworks.filter(pk=raw).first()):
+    if raw and is_id(raw) and (chosen := frameworks.filter(pk=raw).first()):
         return chosen
     if rule is not None:
         return rule.framework

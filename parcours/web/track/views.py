@@ -24,6 +24,7 @@ from parcours.track.models import EngagementActivity, Enrolment, TrackCriterion
 from parcours.track.progress import academic_year_of, student_progress
 from parcours.track.rules import describe_criterion, rule_set_problems
 from parcours.track.services import TrackError
+from parcours.web.forms import is_id
 from parcours.web.forms_errors import add_service_error
 
 from .forms import (
@@ -852,7 +853,7 @@ def sis_export(request: HttpRequest) -> HttpResponse:
     institution, _all = _staff_institution(request)
     cohort = None
     if raw := request.GET.get("cohort"):
-        cohort = selectors.cohorts_of(institution).filter(pk=raw).first() if raw.isdigit() else None
+        cohort = selectors.cohorts_of(institution).filter(pk=raw).first() if is_id(raw) else None
         if cohort is None:
             raise Http404
     rows = selectors.sis_export_rows(institution, cohort)

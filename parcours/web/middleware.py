@@ -39,13 +39,27 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+def declared_body_length(request) -> int:
+    """The body length the request declares (``Content-Length``); 0 when it declares none or not a number
+    (Django then reads no body)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _shown(name: str) -> str:
+    """``name`` with each NUL shown as the symbol "␀", to name it in a message."""
+    return name.replace("\x00", "\N{SYMBOL FOR NULL}")
+
+
 def nul_character_in(items) -> str | None:
     """The name of the first parameter of ``items`` (a QueryDict) whose name or value holds a NUL character, or
     None. PostgreSQL refuses NUL in text, so such a value would otherwise end in a server error wherever a
     view reads the parameter itself (Django's form fields refuse it already)."""
     for name, values in items.lists():
         if "\x00" in name:
-            return name.replace("\x00", "\N{SYMBOL FOR NULL}")
+            return _shown(name)
         if any("\x00" in value for value in values):
             return name
     return None
@@ -58,7 +72,7 @@ def nul_path(value, path: tuple = ()) -> tuple | None:
     if isinstance(value, dict):
         for key, item in value.items():
             if "\x00" in key:
-                return (*path, key.replace("\x00", "\N{SYMBOL FOR NULL}"))
+                return (*path, _shown(key))
             if (found := nul_path(item, (*path, key))) is not None:
                 return found
     elif isinstance(value, list):
@@ -71,6 +85,9 @@ def nul_path(value, path: tuple = ()) -> tuple | None:
 #: The refusals, in English for the API (like its other messages) and translated for the pages.
 NUL_IN_ADDRESS = gettext_noop("The address of the page contains a NUL character.")
 NUL_IN_FIELD = gettext_noop("The field “%(name)s” contains a NUL character, which no text may contain.")
+NUL_IN_HEADER = gettext_noop(
+    "The header “%(name)s” of the request contains a NUL character, which no header may contain."
+)
 
 
 class DropNulCookiesMiddleware:
@@ -96,11 +113,15 @@ class DropNulCookiesMiddleware:
 class RejectNulCharactersMiddleware:
     """Answer 400, naming the parameter, to a request whose path or parameters hold a NUL character.
 
-    The path and the query string are checked for every request; the form fields of the pages once the CSRF
+    The path, the query string and the headers are checked for every request; the form fields of the pages once the CSRF
     check has read them; the JSON bodies of the API (a NUL can only come as the escape ``\\u0000``: a raw one
     is not JSON, and the API answers that itself). The API reads its form fields itself
     (``parcours.api.parser``). Uploaded file names need no check: Django drops their unprintable characters.
     The API answers in JSON, in English like its other messages.
+
+    Headers: HTTP forbids NUL in a header's value (RFC 9110, section 5.5), and the login throttling stores
+    the ``User-Agent`` and ``Accept`` of each failed or successful sign-in (django-axes): a NUL there was a
+    server error on PostgreSQL. Cookies are left to :class:`DropNulCookiesMiddleware`, which runs earlier.
     """
 
     def __init__(self, get_response):
@@ -111,9 +132,18 @@ class RejectNulCharactersMiddleware:
             return self._refuse(request, NUL_IN_ADDRESS)
         if (name := nul_character_in(request.GET)) is not None:
             return self._refuse(request, NUL_IN_FIELD, name)
+        if (name := self._nul_in_headers(request)) is not None:
+            return self._refuse(request, NUL_IN_HEADER, name)
         if self._is_api(request) and (location := self._nul_in_json_body(request)) is not None:
             return self._refuse(request, NUL_IN_FIELD, ".".join(str(part) for part in location))
         return self.get_response(request)
+
+    @staticmethod
+    def _nul_in_headers(request) -> str | None:
+        for name, value in request.headers.items():
+            if "\x00" in value and name != "Cookie":
+                return name
+        return None
 
     @staticmethod
     def _nul_in_json_body(request) -> tuple | None:
@@ -160,10 +190,7 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
+        length = declared_body_length(request)
         limit = settings.PARCOURS["MAX_REQUEST_BYTES"]
         if length <= limit:
             return self.get_response(request)

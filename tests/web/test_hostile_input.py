@@ -105,6 +105,17 @@ def test_too_large_a_body_is_refused_before_it_is_read(client, world):
     assert not Evidence.objects.exists()
 
 
+@pytest.mark.parametrize("length", ["abc", "1e3"])
+def test_a_body_length_that_is_no_whole_number_reads_no_body(client, world, length):
+    """The public verification forms check the announced length before reading a body: a length that is not
+    a number was a server error there. Django then reads no body, and the form says what is missing."""
+    response = client.post(reverse("credential_verify"), {"credential": "{}"}, CONTENT_LENGTH=length)
+    assert response.status_code == 200
+    assert "Justificatif non valide" in response.content.decode()
+    response = client.post(reverse("credential_verify"), {"credential": "{}"}, CONTENT_LENGTH="-1")
+    assert response.status_code == 400  # Django's own refusal of the form's body
+
+
 def test_a_choice_beyond_the_database_ids_is_an_invalid_choice(world):
     """Django looks several choices up with pk__in, which SQLite cannot run with such a number."""
     from parcours.web.recognition.forms import RequestForm
@@ -144,3 +155,25 @@ def test_a_cookie_holding_a_nul_character_is_ignored(client, world):
     signed_in.force_login(world["student"])
     signed_in.cookies["django_language"] = "en\x00"
     assert signed_in.get(reverse("portfolio_home")).status_code == 200
+
+
+def test_a_nul_character_in_a_header_is_refused_naming_the_header(client, world):
+    """The login throttling (django-axes) stores the User-Agent of each sign-in: a NUL there was a server error
+    on PostgreSQL, and the failed attempt went unrecorded."""
+    from axes.models import AccessAttempt, AccessLog
+
+    response = client.post(
+        reverse("login"),
+        {"username": world["student"].email, "password": "wrong"},
+        HTTP_USER_AGENT="Mozilla/5.0\x00",
+    )
+    assert response.status_code == 400
+    assert "L’en-tête « User-Agent » de la requête contient un caractère NUL" in response.content.decode()
+    assert not AccessAttempt.objects.exists() and not AccessLog.objects.exists()
+
+    client.force_login(world["student"])
+    response = client.get("/api/portfolio/periods", HTTP_REFERER="https://example.org/\x00")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The header “Referer” of the request contains a NUL character, which no header may contain."
+    }

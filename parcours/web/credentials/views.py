@@ -53,6 +53,7 @@ from parcours.credentials.statuslists import status_list_token
 from parcours.credentials.verification import Verification, verify_credential, verify_submission
 from parcours.credentials.workflow import TRANSITIONS
 from parcours.frameworks.selectors import esco_labels
+from parcours.web.middleware import declared_body_length
 
 from .forms import BatchForm, HolderEmailForm, PreferenceForm, ReasonForm, VerifyForm
 from .presentation import achievement_type_label, display
@@ -144,7 +145,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     verification = None
     limit = settings.CREDENTIALS["MAX_UPLOAD_BYTES"]
     if request.method == "POST":
-        too_big = int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024
+        too_big = declared_body_length(request) > limit + 64 * 1024
         form = VerifyForm()
         if not too_big:
             try:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from parcours.documents.selectors import document_for_download, document_for_verification
 from parcours.documents.services import DocumentIntegrityError, document_read_for_download, fingerprint
+from parcours.web.middleware import declared_body_length
 
 from .forms import MAX_COPY_SIZE, CopyCheckForm
 
@@ -30,7 +31,7 @@ def document_verify(request: HttpRequest, public_id: str) -> HttpResponse:
     copy_too_large = False
     form = CopyCheckForm()
     if document is not None and request.method == "POST":
-        if _declared_length(request) > MAX_COPY_SIZE + 64 * 1024:  # refuse before reading the body
+        if declared_body_length(request) > MAX_COPY_SIZE + 64 * 1024:  # refuse before reading the body
             copy_too_large = True
         else:
             form = CopyCheckForm(request.POST, request.FILES)
@@ -52,13 +53,6 @@ def document_verify(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 @require_GET

@@ -44,6 +44,7 @@ from parcours.frameworks.services import (
 )
 from parcours.frameworks.workflow import available_transitions
 from parcours.reserve.selectors import framework_deadline, institution_deadline, rules_using
+from parcours.web.forms import is_id
 
 from .forms import CompetencyForm, FrameworkForm, ImportForm, LevelFormSet, LinkForm
 
@@ -354,7 +355,7 @@ def competency_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     _editable(request, framework)
     initial = {}
     if parent_id := request.GET.get("parent", ""):
-        initial["parent"] = parent_id if parent_id.isdigit() else None
+        initial["parent"] = parent_id if is_id(parent_id) else None
     form = CompetencyForm(request.POST or None, framework=framework, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -450,7 +451,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     frameworks = Framework.objects.filter(institution__in=institutions, kind=FrameworkKind.SCHOOL).order_by(
         "-academic_year", "title_fr"
     )
-    initial = {"target": request.GET.get("target")} if request.GET.get("target", "").isdigit() else {}
+    initial = {"target": request.GET["target"]} if is_id(request.GET.get("target", "")) else {}
     form = ImportForm(request.POST or None, request.FILES or None, frameworks=frameworks, initial=initial)
     problems = None
     if request.method == "POST" and form.is_valid():

@@ -18,8 +18,8 @@ letters, Garde nationale reports).
 - **No cyclic garbage collection** while a document is laid out (:func:`parcours.runtime.paused_cyclic_gc`).
 - **Streams compressed once, at zlib's default level** (:func:`compress_streams`, WeasyPrint's ``finisher``
   hook). pydyf compresses each stream at level 9 when it serialises it, and serialises every object twice
-  when the file has an identifier (once more for the checksum in ``/ID``). That was 8–9 ms of a diploma
-  supplement's ≈ 120; level 6 once costs ≈ 2 ms, for files 1 % larger.
+  when the file has an identifier (once more for the checksum in ``/ID``). That was 8.6 ms of a diploma
+  supplement's ≈ 120; level 6 once costs ≈ 2 ms, for files 0.6 % larger.
 """
 
 from __future__ import annotations

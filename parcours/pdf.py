@@ -41,10 +41,10 @@ USER_AGENT_ELEMENTS = frozenset(
         *("span", "b", "strong", "i", "em", "br", "img"),
     }
 )
-#: zlib's level for the streams (its default: level 9 takes twice as long for 0.7 % less).
-STREAM_COMPRESSION_LEVEL = 6
 #: Attributes some rule of the full user-agent stylesheet keys on, for the elements above.
 USER_AGENT_ATTRIBUTES = frozenset({"hidden", "dir", "rules", "frame"})
+#: zlib's level for the streams (its default: level 9 takes twice as long for 0.7 % less).
+STREAM_COMPRESSION_LEVEL = 6
 
 _shared = threading.local()
 

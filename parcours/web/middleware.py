@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from parcours.security.middleware import API_PREFIX
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,6 +39,11 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(html, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+def _is_api(request) -> bool:
+    """Whether the request is for the API, which answers in JSON."""
+    return request.path.startswith(API_PREFIX)
 
 
 def declared_body_length(request) -> int:
@@ -111,11 +118,12 @@ class DropNulCookiesMiddleware:
 
 
 class RejectNulCharactersMiddleware:
-    """Answer 400, naming the parameter, to a request whose path or parameters hold a NUL character.
+    """Answer 400, naming the parameter or header, to a request whose path, parameters or headers hold a NUL
+    character.
 
-    The path, the query string and the headers are checked for every request; the form fields of the pages once the CSRF
-    check has read them; the JSON bodies of the API (a NUL can only come as the escape ``\\u0000``: a raw one
-    is not JSON, and the API answers that itself). The API reads its form fields itself
+    The path, the query string and the headers are checked for every request; the form fields of the pages
+    once the CSRF check has read them; the JSON bodies of the API (a NUL can only come as the escape
+    ``\\u0000``: a raw one is not JSON, and the API answers that itself). The API reads its form fields itself
     (``parcours.api.parser``). Uploaded file names need no check: Django drops their unprintable characters.
     The API answers in JSON, in English like its other messages.
 
@@ -134,7 +142,7 @@ class RejectNulCharactersMiddleware:
             return self._refuse(request, NUL_IN_FIELD, name)
         if (name := self._nul_in_headers(request)) is not None:
             return self._refuse(request, NUL_IN_HEADER, name)
-        if self._is_api(request) and (location := self._nul_in_json_body(request)) is not None:
+        if _is_api(request) and (location := self._nul_in_json_body(request)) is not None:
             return self._refuse(request, NUL_IN_FIELD, ".".join(str(part) for part in location))
         return self.get_response(request)
 
@@ -163,18 +171,14 @@ class RejectNulCharactersMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Only what the CSRF check has read (every form of the pages): a view exempt from it may refuse a body
         # before reading it, and reading it here would defeat that.
-        if request.method != "POST" or self._is_api(request) or "_post" not in request.__dict__:
+        if request.method != "POST" or _is_api(request) or "_post" not in request.__dict__:
             return None
         name = nul_character_in(request.POST)
         return None if name is None else self._refuse(request, NUL_IN_FIELD, name)
 
-    @staticmethod
-    def _is_api(request) -> bool:
-        return request.path.startswith("/api/")
-
     def _refuse(self, request, message: str, name: str = "") -> HttpResponse:
         logger.warning("Refused a request with a NUL character: %s", request.path.replace("\x00", "\\0"))
-        if self._is_api(request):
+        if _is_api(request):
             return JsonResponse({"detail": message % {"name": name}}, status=400)
         detail = _(message) % {"name": name}
         return HttpResponseBadRequest(render_to_string("errors/400.html", {"detail": detail}, request))
@@ -196,7 +200,7 @@ class RequestSizeLimitMiddleware:
             return self.get_response(request)
         logger.warning("Refused a request body of %d bytes: %s", length, request.path)
         megabytes = limit // (1024 * 1024)
-        if request.path.startswith("/api/"):
+        if _is_api(request):
             detail = f"The request body is too large (at most {megabytes} MB)."
             return JsonResponse({"detail": detail}, status=413)
         html = render_to_string("errors/413.html", {"megabytes": megabytes}, request)

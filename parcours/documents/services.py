@@ -16,8 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,16 +125,16 @@ def document_generate(
     siblings = Document.objects.filter(
         kind=kind, source_type=source_type, source_id=source_id, language=language
     )
-    if revision is None:
-        current = siblings.current().order_by("-revision").first()
+    if revision is None:  # the source's documents in this language, newest first: a few rows at most
+        issued = list(siblings.order_by("-revision"))
+        current = next((document for document in issued if document.revoked_at is None), None)
         if current is not None:
             return current
-        revision = (siblings.aggregate(last=Max("revision"))["last"] or 0) + 1
+        revision = (issued[0].revision if issued else 0) + 1
     elif (existing := siblings.filter(revision=revision).first()) is not None:
         return existing
 
     institution = Institution.objects.get(pk=institution_id)
-    holder = User.objects.get(pk=holder_id) if holder_id is not None else None
     public_id = uuid.uuid4()
     pdf = render_pdf(
         doc_type, ctx, language=language, public_id=public_id, verify_url=verify_url_for(public_id)
@@ -146,44 +145,46 @@ def document_generate(
     name = storage.save(document_upload_to(Document(institution_id=institution.pk), ""), ContentFile(pdf))
     try:
         with transaction.atomic():
-            document, created = Document.objects.get_or_create(
+            document = Document.objects.create(
                 kind=kind,
                 source_type=source_type,
                 source_id=source_id,
                 language=language,
                 revision=revision,
-                defaults={
-                    "public_id": public_id,
-                    "institution": institution,
-                    "holder": holder,
-                    "reference": ctx["reference"][:80],
-                    "title": doc_type.title(ctx, language)[:300],
-                    "summary": doc_type.summary(ctx, language),
-                    "file": name,
+                public_id=public_id,
+                institution=institution,
+                holder_id=holder_id,
+                reference=ctx["reference"][:80],
+                title=doc_type.title(ctx, language)[:300],
+                summary=doc_type.summary(ctx, language),
+                file=name,
+                sha256=digest,
+                size=len(pdf),
+                issued_on=ctx["issued_on"],
+                issued_at=timezone.now(),
+            )
+            audit_record(
+                "document.issued",
+                target=document,
+                institution=institution,
+                data={
+                    "kind": kind,
+                    "language": language,
+                    "revision": revision,
+                    "source": f"{source_type}:{source_id}",
                     "sha256": digest,
-                    "size": len(pdf),
-                    "issued_on": ctx["issued_on"],
-                    "issued_at": timezone.now(),
                 },
             )
-            if created:
-                audit_record(
-                    "document.issued",
-                    target=document,
-                    institution=institution,
-                    data={
-                        "kind": kind,
-                        "language": language,
-                        "revision": revision,
-                        "source": f"{source_type}:{source_id}",
-                        "sha256": digest,
-                    },
-                )
+    except IntegrityError:
+        # Another run stored this revision while ours was rendering: keep its document, drop our file.
+        storage.delete(name)
+        existing = siblings.filter(revision=revision).first()
+        if existing is None:  # the error was about something else
+            raise
+        return existing
     except BaseException:
         storage.delete(name)
         raise
-    if not created:  # another run won the race: keep its file, drop ours
-        storage.delete(name)
     return document
 
 

@@ -188,6 +188,38 @@ def test_running_the_task_twice_keeps_one_document(make_user, institution):
     assert len(list((institution_media(institution)).iterdir())) == 1  # the second run left no orphan file
 
 
+@pytest.mark.django_db
+def test_a_run_that_loses_the_race_returns_the_winners_document(make_user, institution, monkeypatch):
+    """Two workers render the same document at once: the one that stores it second gets the first one's
+    document back, and leaves neither a second row, a second audit event nor an orphan file."""
+    from parcours.documents import services
+
+    holder = make_user(Role.STUDENT)
+    context = registry.get("recognition_attestation").clean(sample_context("recognition_attestation"))
+    kwargs = {
+        "kind": "recognition_attestation",
+        "institution_id": institution.pk,
+        "holder_id": holder.pk,
+        "source_type": "recognition.decision",
+        "source_id": "43",
+        "context": context,
+        "language": "fr",
+    }
+    winner: list[Document] = []
+
+    def render_while_another_worker_stores_it(*args, **options):
+        monkeypatch.setattr(services, "render_pdf", render_pdf)
+        winner.append(services.document_generate(**kwargs))  # the other worker, done first
+        return render_pdf(*args, **options)
+
+    monkeypatch.setattr(services, "render_pdf", render_while_another_worker_stores_it)
+    document = services.document_generate(**kwargs)
+    assert document == winner[0] and document.revision == 1
+    assert Document.objects.filter(source_type="recognition.decision", source_id="43").count() == 1
+    assert AuditEvent.objects.filter(action="document.issued").count() == 1
+    assert len(list(institution_media(institution).iterdir())) == 1
+
+
 def institution_media(institution):
     from django.conf import settings
 

@@ -39,8 +39,11 @@ def audit_record(
     institution=None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event to the chain. ``action`` is a stable code such as ``recognition.decision.signed``."""
-    with transaction.atomic():
+    """Append an event to the chain. ``action`` is a stable code such as ``recognition.decision.signed``.
+
+    Inside a transaction, the event belongs to it (no savepoint of its own: if appending fails, the whole
+    action is rolled back, never recorded without its event); otherwise it is written in its own."""
+    with transaction.atomic(savepoint=False):
         last = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
         event = AuditEvent(
             action=action,

@@ -52,7 +52,7 @@ def detect_format(raw: bytes, filename: str, declared: str | None = None) -> str
         if declared:
             message = _("the format “%(expected)s” was chosen but the file contains %(content)s")
         else:
-            message = _("the file’s extension says %(expected)s but the file contains %(content)s")
+            message = _("the file's extension says %(expected)s but the file contains %(content)s")
         raise FrameworkImportError(
             message % {"expected": LABELS.get(expected, expected), "content": LABELS[content]}, filename
         )
